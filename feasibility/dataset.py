@@ -1,0 +1,145 @@
+"""The dataset model every stage consumes: :class:`MultilabelDataset`."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+FeatureMatrix = np.ndarray | sp.csr_matrix
+
+
+@dataclass(frozen=True, eq=False)
+class MultilabelDataset:
+    """A multilabel dataset: features ``X`` and a binary label matrix ``Y``.
+
+    Parameters
+    ----------
+    X : ndarray or scipy.sparse.csr_matrix of shape (n_samples, n_features), float32
+        Input features after encoding (nominal attributes one-hot encoded, string
+        attributes dropped, missing values imputed). CSR when the source is sparse.
+    Y : ndarray of shape (n_samples, n_labels), uint8
+        0/1 label matrix.
+    label_names : tuple of str
+        One name per column of ``Y``.
+    feature_names : tuple of str
+        One name per column of ``X``.
+    n_inputs : int
+        Number of input attributes in the source before any encoding or dropping
+        (mldr's ``num.inputs``).
+    name : str
+        Short dataset name (file stem or embedded name).
+    source : str
+        The path or embedded name that was loaded.
+    format : str
+        Which reader and which convention were detected, e.g. ``"arff/meka -C 6 (dense)"``.
+    notes : tuple of str
+        What the reader did that the user should know about.
+    """
+
+    X: FeatureMatrix
+    Y: np.ndarray
+    label_names: tuple[str, ...]
+    feature_names: tuple[str, ...]
+    n_inputs: int
+    name: str
+    source: str
+    format: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows."""
+        return int(self.Y.shape[0])
+
+    @property
+    def n_labels(self) -> int:
+        """Number of labels ``L``."""
+        return int(self.Y.shape[1])
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns after encoding."""
+        return int(self.X.shape[1])
+
+    @property
+    def is_sparse(self) -> bool:
+        """Whether ``X`` is a scipy sparse matrix."""
+        return sp.issparse(self.X)
+
+    def content_hash(self) -> str:
+        """Return a SHA-256 hex digest of ``X``, ``Y`` and the names (cache key)."""
+        digest = hashlib.sha256()
+        digest.update(np.ascontiguousarray(self.Y).tobytes())
+        if sp.issparse(self.X):
+            csr = self.X.tocsr()
+            for part in (csr.indptr, csr.indices, csr.data):
+                digest.update(np.ascontiguousarray(part).tobytes())
+        else:
+            digest.update(np.ascontiguousarray(self.X).tobytes())
+        digest.update(repr(self.X.shape).encode())
+        digest.update("\x00".join(self.label_names).encode())
+        digest.update("\x00".join(self.feature_names).encode())
+        return digest.hexdigest()
+
+    def to_dict(self) -> dict:
+        """Return the JSON-safe summary (no matrices)."""
+        return {
+            "name": self.name,
+            "source": self.source,
+            "format": self.format,
+            "n_samples": self.n_samples,
+            "n_features": self.n_features,
+            "n_inputs": int(self.n_inputs),
+            "n_labels": self.n_labels,
+            "label_names": list(self.label_names),
+            "sparse": self.is_sparse,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_arrays(
+        cls,
+        X,
+        Y,
+        *,
+        label_names=None,
+        feature_names=None,
+        name: str = "arrays",
+        n_inputs: int | None = None,
+    ) -> "MultilabelDataset":
+        """Build a dataset from in-memory arrays (synthetic data, tests).
+
+        Examples
+        --------
+        >>> ds = MultilabelDataset.from_arrays(np.zeros((3, 2)), [[0, 1], [1, 1], [0, 0]])
+        >>> ds.n_samples, ds.n_labels, ds.label_names
+        (3, 2, ('label_0', 'label_1'))
+        """
+        from .errors import DatasetError
+
+        Y = np.asarray(Y)
+        if Y.ndim != 2:
+            raise DatasetError(f"{name}: Y must be 2-D (n_samples, n_labels); got shape {Y.shape}.")
+        if not np.isin(Y, (0, 1)).all():
+            raise DatasetError(f"{name}: Y must hold only 0 and 1.")
+        X = X.tocsr().astype(np.float32) if sp.issparse(X) else np.asarray(X, dtype=np.float32)
+        if X.shape[0] != Y.shape[0]:
+            raise DatasetError(
+                f"{name}: X has {X.shape[0]} rows but Y has {Y.shape[0]}; they must match."
+            )
+        label_names = tuple(label_names or (f"label_{j}" for j in range(Y.shape[1])))
+        feature_names = tuple(feature_names or (f"x{j}" for j in range(X.shape[1])))
+        return cls(
+            X=X,
+            Y=Y.astype(np.uint8),
+            label_names=label_names,
+            feature_names=feature_names,
+            n_inputs=int(X.shape[1] if n_inputs is None else n_inputs),
+            name=name,
+            source=name,
+            format="arrays",
+            notes=(),
+        )
