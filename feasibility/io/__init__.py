@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -20,6 +21,13 @@ from .common import (
 __all__ = ["load", "embedded_names", "embedded_dir"]
 
 MISSING_LABEL_POLICIES = ("error", "drop")
+
+
+def _embedded_options() -> dict:
+    options_file = embedded_dir() / "datasets.json"
+    if not options_file.is_file():
+        return {}
+    return json.loads(options_file.read_text(encoding="utf-8"))
 
 
 def load(
@@ -81,6 +89,11 @@ def load(
     if isinstance(labels, str):
         labels = [label.strip() for label in labels.split(",") if label.strip()]
     path = resolve_source(source)
+    if path.parent == embedded_dir() and not (labels or labels_last or label_column or xml):
+        # Embedded datasets record the options they need (e.g. which columns are labels).
+        options = _embedded_options().get(split_suffixes(path)[0], {})
+        labels_last = options.get("labels_last", labels_last)
+        label_column = options.get("label_column", label_column)
     _, fmt, _ = split_suffixes(path)
     display = str(source) if not Path(str(source)).is_file() else str(path)
     if fmt in ARFF_SUFFIXES:
