@@ -231,7 +231,7 @@ def _label_indices(
     match = _MEKA_LABELS.search(header.relation)
     if match:
         count = int(match.group(1))
-        if count == 0 or abs(count) >= n_attributes:
+        if count == 0 or abs(count) > n_attributes:
             raise DatasetError(
                 f"{where}: @relation says -C {count} but the file has {n_attributes} attributes; "
                 f"fix the -C option."
