@@ -325,7 +325,7 @@ def _parse_fast_sparse(body: bytes, n_attributes: int) -> RawData | None:
             pairs.tobytes(),
             has_header=False,
             separator=" ",
-            schema={"index": pl.Int64, "value": pl.Float64},
+            schema={"index": pl.Int32, "value": pl.Float32},  # X is float32 anyway
             null_values="?",
             eol_char="\n",
         )
@@ -340,7 +340,7 @@ def _parse_fast_sparse(body: bytes, n_attributes: int) -> RawData | None:
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(pairs_per_row, out=indptr[1:])
     matrix = sp.csr_matrix(
-        (values, indices.astype(np.int32), indptr), shape=(n_rows, n_attributes)
+        (values, indices, indptr), shape=(n_rows, n_attributes)
     )
     if not matrix.has_sorted_indices:
         matrix.sort_indices()
