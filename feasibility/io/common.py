@@ -225,3 +225,79 @@ def impute_sparse(X: sp.csr_matrix, feature_names: list[str]) -> tuple[sp.csr_ma
         f"imputed {int(nan_mask.sum())} missing feature value(s) in {len(columns)} column(s) "
         f"with the column mean (e.g. {feature_names[columns[0]]!r})"
     ]
+
+
+def _decompressor(compression: str):
+    if compression == ".bz2":
+        return bz2.BZ2Decompressor()
+    if compression == ".xz":
+        return lzma.LZMADecompressor()
+    return zlib.decompressobj(wbits=31)  # gzip container
+
+
+def iter_decompressed(path: Path, *, piece_size: int = 1 << 18):
+    """Yield the decompressed content of ``path`` in pieces, decompressing in a thread.
+
+    The decompressors release the GIL, so the caller can parse one piece while the
+    next is being decompressed. Concatenated streams (pbzip2, multi-member gzip) are
+    followed. Uncompressed files are yielded whole.
+
+    Raises
+    ------
+    DatasetError
+        When the file cannot be read or the compressed stream is truncated or corrupt.
+    """
+    import queue
+    import threading
+
+    _, _, compression = split_suffixes(path)
+    if not compression:
+        yield read_bytes(path)
+        return
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    pieces: queue.Queue = queue.Queue(maxsize=16)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            data = raw
+            while True:  # one pass per concatenated stream
+                decompressor = _decompressor(compression)
+                position = 0
+                while position < len(data) and not decompressor.eof:
+                    if stop.is_set():
+                        return
+                    block = data[position : position + piece_size]
+                    position += len(block)
+                    output = decompressor.decompress(block)
+                    if output:
+                        pieces.put(output)
+                if not decompressor.eof:
+                    raise EOFError("the stream ends before its end-of-stream marker")
+                data = decompressor.unused_data + data[position:]
+                if not data.strip(b"\x00"):
+                    break
+            pieces.put(None)
+        except (EOFError, OSError, ValueError, zlib.error, lzma.LZMAError) as exc:
+            pieces.put(exc)
+
+    thread = threading.Thread(target=work, name="feasibility-decompress", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = pieces.get()
+            if item is None:
+                return
+            if isinstance(item, Exception):
+                raise DatasetError(
+                    f"{path}: the {compression[1:]} stream is truncated or corrupt ({item}); "
+                    f"download or copy the file again."
+                )
+            yield item
+    finally:
+        stop.set()
+        while not pieces.empty():  # unblock the worker so that it sees the stop
+            pieces.get_nowait()
