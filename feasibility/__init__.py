@@ -3,14 +3,18 @@
 The pipeline, one stage per module::
 
     dataset = load("emotions")            # feasibility.io
+    label_profile = profile(dataset)      # feasibility.profile
 """
 
 from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
 from .io import load
+from .profile import LabelProfile, profile
 
 __all__ = [
     "load",
+    "profile",
+    "LabelProfile",
     "MultilabelDataset",
     "DatasetError",
     "FeasibilityError",

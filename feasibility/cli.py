@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from enum import Enum
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -32,19 +32,19 @@ SourceArg = Annotated[
     str, typer.Argument(help="Dataset file (ARFF, CSV, Parquet; .bz2/.gz/.xz) or embedded name.")
 ]
 XmlOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--xml", help="MULAN labels XML (default: the .xml beside the ARFF).", rich_help_panel="Loading"),
 ]
 LabelsOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--labels", help="Comma-separated label column names.", rich_help_panel="Loading"),
 ]
 LabelsLastOpt = Annotated[
-    Optional[int],
+    int | None,
     typer.Option("--labels-last", min=1, help="The last N columns are the labels.", rich_help_panel="Loading"),
 ]
 LabelColumnOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(
         "--label-column",
         help="CSV/Parquet column holding each row's labels as a list (default: 'labels' if present) "
@@ -53,7 +53,7 @@ LabelColumnOpt = Annotated[
     ),
 ]
 LabelSepOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--label-sep", help="Separator of a delimited-text label column, e.g. '|'.", rich_help_panel="Loading"),
 ]
 class MissingLabels(str, Enum):
@@ -116,6 +116,42 @@ def info(
         _print_json(dataset.to_dict())
     else:
         typer.echo(dataset_text(dataset))
+    return 0
+
+
+@app.command("profile")
+def profile_command(
+    source: SourceArg,
+    xml: XmlOpt = None,
+    labels: LabelsOpt = None,
+    labels_last: LabelsLastOpt = None,
+    label_column: LabelColumnOpt = None,
+    label_sep: LabelSepOpt = None,
+    missing_labels: MissingLabelsOpt = MissingLabels.error,
+    hidden: Annotated[
+        int | None,
+        typer.Option("--hidden", min=1, help="Penultimate layer width d used to size the output layers (default: the number of features)."),
+    ] = None,
+    alpha: Annotated[
+        float, typer.Option("--alpha", min=0.0, max=1.0, help="False discovery rate of the label-pair dependence tests.")
+    ] = 0.05,
+    max_pairs: Annotated[int, typer.Option("--max-pairs", min=1, help="How many strongest dependent pairs to list.")] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for RAkEL subset sampling when L is large.")] = 0,
+    max_labelsets: Annotated[
+        int, typer.Option("--max-labelsets", min=1, help="Longest labelset frequency table in --json.")
+    ] = 1000,
+    as_json: JsonOpt = False,
+) -> int:
+    """Profile the label space: co-occurrence, powerset sparsity, samples per labelset, head sizes."""
+    from .profile import profile
+    from .report.text_profile import profile_text
+
+    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    label_profile = profile(dataset, hidden=hidden, alpha=alpha, max_pairs=max_pairs, random_state=seed)
+    if as_json:
+        _print_json(label_profile.to_dict(max_labelsets=max_labelsets))
+    else:
+        typer.echo(profile_text(label_profile))
     return 0
 
 

@@ -72,13 +72,14 @@ class MultilabelDataset:
     def content_hash(self) -> str:
         """Return a SHA-256 hex digest of ``X``, ``Y`` and the names (cache key)."""
         digest = hashlib.sha256()
-        digest.update(np.ascontiguousarray(self.Y).tobytes())
+        # memoryview hashes the buffers without copying them.
+        digest.update(memoryview(np.ascontiguousarray(self.Y)).cast("B"))
         if sp.issparse(self.X):
             csr = self.X.tocsr()
             for part in (csr.indptr, csr.indices, csr.data):
-                digest.update(np.ascontiguousarray(part).tobytes())
+                digest.update(memoryview(np.ascontiguousarray(part)).cast("B"))
         else:
-            digest.update(np.ascontiguousarray(self.X).tobytes())
+            digest.update(memoryview(np.ascontiguousarray(self.X)).cast("B"))
         digest.update(repr(self.X.shape).encode())
         digest.update("\x00".join(self.label_names).encode())
         digest.update("\x00".join(self.feature_names).encode())
@@ -109,7 +110,7 @@ class MultilabelDataset:
         feature_names=None,
         name: str = "arrays",
         n_inputs: int | None = None,
-    ) -> "MultilabelDataset":
+    ) -> MultilabelDataset:
         """Build a dataset from in-memory arrays (synthetic data, tests).
 
         Examples

@@ -45,3 +45,13 @@ def test_console_script_no_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_profile_text_and_json(capsys):
+    assert main(["profile", "emotions"]) == 0
+    out = capsys.readouterr().out
+    assert "27 distinct of 64 possible" in out and "heads" in out
+    assert main(["profile", "flags", "--json", "--max-pairs", "3"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["labelsets"]["n_labelsets"] == 54  # mldr's num.labelsets for flags
+    assert len(payload["cooccurrence"]["top_pairs"]) <= 3

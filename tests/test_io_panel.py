@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import PANEL, needs_panel
+
 from feasibility import load
 
 # file, load options, rows, labels (../shared/datasets/README.md), mldr's num.inputs where known

@@ -18,7 +18,7 @@ from .common import (
     split_suffixes,
 )
 
-__all__ = ["load", "embedded_names", "embedded_dir"]
+__all__ = ["embedded_dir", "embedded_names", "load"]
 
 MISSING_LABEL_POLICIES = ("error", "drop")
 

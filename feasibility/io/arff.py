@@ -15,9 +15,9 @@ for nominal ones, NaN for ``?``):
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import polars as pl
