@@ -10,6 +10,9 @@ from invoke import Exit, task
 ROOT = Path(__file__).parent
 REPORTS = ROOT / "reports"
 PANEL = ROOT.parent / "shared" / "datasets"
+DATA_SUFFIXES = (".arff", ".arff.bz2", ".arff.gz", ".arff.xz", ".csv", ".csv.bz2", ".csv.gz", ".parquet")
+#: Load options for files that cannot say themselves which columns are labels.
+PANEL_OPTIONS = {"flags.csv": "--labels-last 7"}
 BENCHMARKS = ("bench_load", "bench_profile", "bench_curves", "bench_torch", "bench_extrapolation")
 
 
@@ -53,3 +56,58 @@ def bench(c, only="", skip_imdb=False):
 def info(c, dataset="emotions", json=False):
     """Show what the loader makes of a dataset."""
     c.run(f"{sys.executable} -m feasibility info {dataset}{' --json' if json else ''}", pty=False)
+
+
+@task(
+    help={
+        "dataset": "Dataset file or embedded name (default: emotions).",
+        "out": "HTML path (default reports/<name>.html; the JSON goes beside it).",
+        "options": "Extra options for 'feasibility report', e.g. '--metric subset_accuracy --budget 600'.",
+    }
+)
+def report(c, dataset="emotions", out="", options=""):
+    """Write the HTML report (and its JSON) for one dataset."""
+    out_option = f" --out {out}" if out else ""
+    result = c.run(f"{sys.executable} -m feasibility report {dataset}{out_option} {options}", warn=True, pty=False)
+    if result.exited:
+        raise Exit(f"report for {dataset} failed", code=result.exited)
+
+
+@task(
+    help={
+        "folder": "Folder of datasets (default ../shared/datasets).",
+        "out": "Output folder (default reports/panel).",
+        "options": "Extra options for every 'feasibility report' run.",
+    }
+)
+def panel(c, folder=str(PANEL), out=str(REPORTS / "panel"), options=""):
+    """A report for every dataset in a folder, plus an index page (one row per dataset)."""
+    import json as json_module
+
+    sys.path.insert(0, str(ROOT))
+    from feasibility.report.index import error_row, index_markdown, index_row, write_index
+
+    folder_path, out_path = Path(folder), Path(out)
+    files = sorted(p for p in folder_path.iterdir() if p.name.lower().endswith(DATA_SUFFIXES))
+    if not files:
+        raise Exit(f"no dataset files ({', '.join(DATA_SUFFIXES)}) in {folder_path}", code=1)
+    rows = []
+    for path in files:
+        stem = path.name.split(".")[0]
+        html = out_path / f"{stem}.html"
+        extra = PANEL_OPTIONS.get(path.name, "")
+        print(f"\n=== {path.name}", flush=True)
+        result = c.run(
+            f"{sys.executable} -m feasibility report {path} --out {html} {extra} {options}",
+            warn=True, pty=False,
+        )
+        if result.exited:
+            lines = (result.stderr or "").strip().splitlines()
+            rows.append(error_row(stem, lines[-1] if lines else "the report failed"))
+            continue
+        payload = json_module.loads(html.with_suffix(".json").read_text(encoding="utf-8"))
+        rows.append(index_row(payload, html.name))
+    index = write_index(rows, out_path / "index.html")
+    (out_path / "index.md").write_text(index_markdown(rows) + "\n", encoding="utf-8")
+    print(f"\nindex: {index}\n")
+    print(index_markdown(rows))

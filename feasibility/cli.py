@@ -155,6 +155,373 @@ def profile_command(
     return 0
 
 
+# ----------------------------------------------------------------------------- curve options
+
+CURVES = "Learning curves"
+FITS = "Curve fits"
+FoldsOpt = Annotated[int, typer.Option("--folds", min=2, help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
+RepeatsOpt = Annotated[int, typer.Option("--repeats", min=1, help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
+SizesOpt = Annotated[
+    str | None,
+    typer.Option("--sizes", help="Training sizes: counts (100,400,1600) or fractions of the training part (0.1,0.5,1).", rich_help_panel=CURVES),
+]
+NSizesOpt = Annotated[int, typer.Option("--n-sizes", min=2, help="Number of geometric training sizes when --sizes is not given.", rich_help_panel=CURVES)]
+MinSizeOpt = Annotated[int | None, typer.Option("--min-size", min=1, help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES)]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same result.", rich_help_panel=CURVES)]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES)]
+
+
+class Engine(str, Enum):
+    """Who trains the heads."""
+
+    auto = "auto"
+    sklearn = "sklearn"
+    torch = "torch"
+
+
+class Model(str, Enum):
+    """The network under the two heads."""
+
+    linear = "linear"
+    mlp = "mlp"
+
+
+class Backend(str, Enum):
+    """Where the jobs run."""
+
+    loky = "loky"
+    dask = "dask"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option("--engine", help="auto: torch when installed and the powerset has hundreds of classes, else scikit-learn.", rich_help_panel=CURVES),
+]
+ModelOpt = Annotated[Model, typer.Option("--model", help="linear heads, or an MLP with the same hidden layers under both heads.", rich_help_panel=CURVES)]
+HiddenLayersOpt = Annotated[str, typer.Option("--hidden-layers", help="MLP hidden layer widths, comma-separated.", rich_help_panel=CURVES)]
+FormulationsOpt = Annotated[
+    str, typer.Option("--formulations", help="Comma-separated: sigmoid, powerset, pruned-powerset.", rich_help_panel=CURVES)
+]
+PruneOpt = Annotated[int, typer.Option("--prune-min-count", min=1, help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
+BudgetOpt = Annotated[
+    float | None,
+    typer.Option("--budget", min=1.0, help="Seconds for the experiment; a cost model runs the largest sizes that fit and the fitted curves extrapolate the rest.", rich_help_panel=CURVES),
+]
+BackendOpt = Annotated[Backend, typer.Option("--backend", help="loky (local processes) or dask (a Dask cluster; needs --scheduler).", rich_help_panel=CURVES)]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.", rich_help_panel=CURVES)]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute the learning curves even when cached.", rich_help_panel=CURVES)]
+TargetNOpt = Annotated[
+    list[int] | None,
+    typer.Option("--target-n", min=1, help="Training size to predict each metric at (repeatable; default: the dataset size and 10x it).", rich_help_panel=FITS),
+]
+TargetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--target", help="Score to reach, as VALUE (for f1_micro) or METRIC=VALUE (repeatable).", rich_help_panel=FITS),
+]
+BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", min=10, help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _curve_options(
+    *, folds, repeats, sizes, n_sizes, min_size, seed, jobs, engine, model, hidden_layers,
+    formulations, prune_min_count, budget, backend, scheduler, no_cache, progress,
+) -> dict:
+    from .errors import ParameterError
+
+    parsed_sizes = None
+    if sizes:
+        try:
+            numbers = [float(part) for part in _split_list(sizes)]
+        except ValueError:
+            raise ParameterError(f"--sizes must be numbers separated by commas. Got {sizes!r} instead.") from None
+        parsed_sizes = numbers if any(0 < n <= 1 and not n.is_integer() for n in numbers) or all(
+            0 < n <= 1 for n in numbers
+        ) and any(n < 1 for n in numbers) else [int(n) for n in numbers]
+    try:
+        hidden = tuple(int(part) for part in _split_list(hidden_layers))
+    except ValueError:
+        raise ParameterError(f"--hidden-layers must be integers separated by commas. Got {hidden_layers!r} instead.") from None
+    return {
+        "folds": folds,
+        "repeats": repeats,
+        "sizes": parsed_sizes,
+        "n_sizes": n_sizes,
+        "min_size": min_size,
+        "seed": seed,
+        "jobs": jobs,
+        "engine": Engine(engine).value,
+        "model": Model(model).value,
+        "hidden_layer_sizes": hidden,
+        "formulations": tuple(_split_list(formulations)),
+        "prune_min_count": prune_min_count,
+        "budget": budget,
+        "backend": Backend(backend).value,
+        "scheduler": scheduler,
+        "use_cache": not no_cache,
+        "progress": progress,
+    }
+
+
+def _fit_options(*, target_n, target, n_bootstrap, seed) -> dict:
+    from .errors import ParameterError
+
+    targets: dict[str, float] | float | None = None
+    for item in target or []:
+        metric, _, value = item.rpartition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            raise ParameterError(f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead.") from None
+        if metric:
+            targets = dict(targets) if isinstance(targets, dict) else {}
+            targets[metric] = number
+        else:
+            targets = number if targets is None else targets
+    options = {"n_bootstrap": n_bootstrap, "random_state": seed, "target": targets}
+    if target_n:
+        options["target_n"] = sorted(set(target_n))
+    return options
+
+
+def _show_progress(as_json: bool) -> bool:
+    return not as_json and sys.stderr.isatty()
+
+
+@app.command()
+def curves(
+    source: SourceArg,
+    xml: XmlOpt = None,
+    labels: LabelsOpt = None,
+    labels_last: LabelsLastOpt = None,
+    label_column: LabelColumnOpt = None,
+    label_sep: LabelSepOpt = None,
+    missing_labels: MissingLabelsOpt = MissingLabels.error,
+    folds: FoldsOpt = 5,
+    repeats: RepeatsOpt = 1,
+    sizes: SizesOpt = None,
+    n_sizes: NSizesOpt = 8,
+    min_size: MinSizeOpt = None,
+    seed: SeedOpt = 0,
+    jobs: JobsOpt = None,
+    engine: EngineOpt = Engine.auto,
+    model: ModelOpt = Model.linear,
+    hidden_layers: HiddenLayersOpt = "100",
+    formulations: FormulationsOpt = "sigmoid,powerset,pruned-powerset",
+    prune_min_count: PruneOpt = 2,
+    budget: BudgetOpt = None,
+    backend: BackendOpt = Backend.loky,
+    scheduler: SchedulerOpt = None,
+    no_cache: NoCacheOpt = False,
+    target_n: TargetNOpt = None,
+    target: TargetOpt = None,
+    n_bootstrap: BootstrapOpt = 200,
+    as_json: JsonOpt = False,
+) -> int:
+    """Learning curves of sigmoid, powerset and pruned-powerset, fitted and extrapolated."""
+    from .curves import learning_curves
+    from .fit import fit_curves
+    from .report.text_curves import curves_text
+
+    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    options = _curve_options(
+        folds=folds, repeats=repeats, sizes=sizes, n_sizes=n_sizes, min_size=min_size, seed=seed,
+        jobs=jobs, engine=engine, model=model, hidden_layers=hidden_layers,
+        formulations=formulations, prune_min_count=prune_min_count, budget=budget,
+        backend=backend, scheduler=scheduler, no_cache=no_cache, progress=_show_progress(as_json),
+    )
+    measured = learning_curves(dataset, **options)
+    fitted = fit_curves(measured, **_fit_options(target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed))
+    if as_json:
+        payload = measured.to_dict()
+        fits_dict = fitted.to_dict()
+        payload["fit_options"] = fits_dict.pop("options", {})
+        payload["notes"] = list(payload.get("notes", [])) + list(fits_dict.pop("notes", []))
+        payload.update(fits_dict)
+        _print_json(payload)
+    else:
+        typer.echo(curves_text(measured, fitted))
+    return 0
+
+
+# ----------------------------------------------------------------------------- report
+
+MetricOpt = Annotated[
+    str,
+    typer.Option("--metric", help="Headline metric: f1_micro, subset_accuracy, hamming_loss, f1_macro, f1_samples, jaccard.", rich_help_panel="Decision"),
+]
+ReportTargetNOpt = Annotated[
+    int | None,
+    typer.Option("--target-n", min=1, help="Training size the verdict is for (default: the dataset's size; larger sizes use the fitted curves).", rich_help_panel="Decision"),
+]
+MemoryBudgetOpt = Annotated[
+    str, typer.Option("--memory-budget", help="Memory allowed for the powerset output layer (float32), e.g. 1GiB, 500MB, 2e9.", rich_help_panel="Decision")
+]
+MinPositivesOpt = Annotated[int, typer.Option("--min-positives", min=1, help="Positives each label needs for its sigmoid (checklist).", rich_help_panel="Decision")]
+
+
+def _parse_bytes(text: str) -> int:
+    from .errors import ParameterError
+
+    units = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+    cleaned = text.strip().lower().replace(" ", "")
+    number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = cleaned[len(number):]
+    try:
+        value = float(number) * units[unit]
+    except (KeyError, ValueError):
+        raise ParameterError(f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead.") from None
+    if value <= 0:
+        raise ParameterError(f"--memory-budget must be positive. Got {text!r} instead.")
+    return int(value)
+
+
+def _run_report_pipeline(
+    source, xml, labels, labels_last, label_column, label_sep, missing_labels, curve_kwargs,
+    fit_kwargs, metric, target_n, memory_budget, min_positives, progress,
+):
+    from .pipeline import run_pipeline
+
+    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    options = _curve_options(**curve_kwargs, progress=progress)
+    result = run_pipeline(
+        dataset,
+        curve_options=options,
+        fit_options=_fit_options(**fit_kwargs),
+        metric=metric,
+        target_n=target_n,
+        memory_budget=_parse_bytes(memory_budget),
+        min_positives=min_positives,
+        command_line="feasibility " + " ".join(sys.argv[1:]),
+    )
+    return dataset, result
+
+
+@app.command()
+def report(
+    source: SourceArg,
+    xml: XmlOpt = None,
+    labels: LabelsOpt = None,
+    labels_last: LabelsLastOpt = None,
+    label_column: LabelColumnOpt = None,
+    label_sep: LabelSepOpt = None,
+    missing_labels: MissingLabelsOpt = MissingLabels.error,
+    metric: MetricOpt = "f1_micro",
+    target_n: ReportTargetNOpt = None,
+    memory_budget: MemoryBudgetOpt = "1GiB",
+    min_positives: MinPositivesOpt = 10,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it.")
+    ] = None,
+    folds: FoldsOpt = 5,
+    repeats: RepeatsOpt = 1,
+    sizes: SizesOpt = None,
+    n_sizes: NSizesOpt = 8,
+    min_size: MinSizeOpt = None,
+    seed: SeedOpt = 0,
+    jobs: JobsOpt = None,
+    engine: EngineOpt = Engine.auto,
+    model: ModelOpt = Model.linear,
+    hidden_layers: HiddenLayersOpt = "100",
+    formulations: FormulationsOpt = "sigmoid,powerset,pruned-powerset",
+    prune_min_count: PruneOpt = 2,
+    budget: BudgetOpt = None,
+    backend: BackendOpt = Backend.loky,
+    scheduler: SchedulerOpt = None,
+    no_cache: NoCacheOpt = False,
+    target: TargetOpt = None,
+    n_bootstrap: BootstrapOpt = 200,
+) -> int:
+    """Run the whole analysis and write the HTML report and its JSON; print the verdict."""
+    from .pipeline import report_paths
+    from .report.render import write_report
+    from .report.text_report import verdict_text
+
+    dataset, result = _run_report_pipeline(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        dict(folds=folds, repeats=repeats, sizes=sizes, n_sizes=n_sizes, min_size=min_size,
+             seed=seed, jobs=jobs, engine=engine, model=model, hidden_layers=hidden_layers,
+             formulations=formulations, prune_min_count=prune_min_count, budget=budget,
+             backend=backend, scheduler=scheduler, no_cache=no_cache),
+        dict(target_n=None, target=target, n_bootstrap=n_bootstrap, seed=seed),
+        metric, target_n, memory_budget, min_positives, _show_progress(False),
+    )
+    html_path, _ = report_paths(dataset.name, out)
+    html_written, json_written = write_report(result, html_path)
+    typer.echo(verdict_text(result))
+    typer.echo(f"report: {html_written}")
+    typer.echo(f"json:   {json_written}")
+    return 0
+
+
+@app.command()
+def check(
+    source: SourceArg,
+    xml: XmlOpt = None,
+    labels: LabelsOpt = None,
+    labels_last: LabelsLastOpt = None,
+    label_column: LabelColumnOpt = None,
+    label_sep: LabelSepOpt = None,
+    missing_labels: MissingLabelsOpt = MissingLabels.error,
+    metric: MetricOpt = "f1_micro",
+    target_n: ReportTargetNOpt = None,
+    memory_budget: MemoryBudgetOpt = "1GiB",
+    min_positives: MinPositivesOpt = 10,
+    labels_only: Annotated[
+        bool, typer.Option("--labels-only", help="Skip the learning curves: only the checklist items the labels answer.")
+    ] = False,
+    folds: FoldsOpt = 5,
+    n_sizes: NSizesOpt = 8,
+    seed: SeedOpt = 0,
+    jobs: JobsOpt = None,
+    engine: EngineOpt = Engine.auto,
+    budget: BudgetOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> int:
+    """Print only the pre-modelling checklist; exit 0 when nothing fails, 1 when something fails."""
+    from .report.text_report import checklist_text
+
+    if labels_only:
+        from .profile import profile
+        from .recommend import build_checklist
+
+        dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+        checklist = build_checklist(
+            dataset, profile(dataset), None, None,
+            min_positives=min_positives, memory_budget=_parse_bytes(memory_budget), metric=metric,
+        ).to_dict()
+    else:
+        _, result = _run_report_pipeline(
+            source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+            dict(folds=folds, repeats=1, sizes=None, n_sizes=n_sizes, min_size=None, seed=seed,
+                 jobs=jobs, engine=engine, model=Model.linear, hidden_layers="100",
+                 formulations="sigmoid,powerset,pruned-powerset", prune_min_count=2,
+                 budget=budget, backend=Backend.loky, scheduler=None, no_cache=no_cache),
+            dict(target_n=None, target=None, n_bootstrap=200, seed=seed),
+            metric, target_n, memory_budget, min_positives, _show_progress(False),
+        )
+        checklist = result["checklist"]
+    typer.echo(checklist_text(checklist))
+    return 1 if checklist["status"] == "fail" else 0
+
+
+@app.command()
+def render(
+    result_json: Annotated[Path, typer.Argument(help="A report's JSON (reports/<name>.json).")],
+    out: Annotated[Path | None, typer.Option("--out", help="HTML path (default: beside the JSON).")] = None,
+) -> int:
+    """Re-render a report's HTML from its JSON without recomputing anything."""
+    from .report.render import read_result, write_report
+
+    result = read_result(result_json)
+    html_written, _ = write_report(result, out or result_json.with_suffix(".html"))
+    typer.echo(f"report: {html_written}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 check failed, 2 bad input)."""
     args = list(sys.argv[1:] if argv is None else argv)

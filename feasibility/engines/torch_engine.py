@@ -44,6 +44,10 @@ _TOLERANCE = 1e-4
 #: Rows per forward pass at prediction and validation time (bounds the memory of the
 #: (rows, n_outputs) logits: 4,096 x 4,054 float32 is 66 MB).
 _PREDICT_ROWS = 4096
+#: Training rows between two validation checks inside an epoch. On large data the
+#: optimum often comes within an epoch or two; checking only once per epoch would spend
+#: ``patience`` whole epochs confirming it (10 x 100,000 rows on imdb).
+_CHECK_ROWS = 32_768
 
 
 def default_batch_size(n_train: int) -> int:
@@ -101,12 +105,17 @@ class _Rows:
         if sp.issparse(X):
             self.csr = sp.csr_matrix(X, dtype=np.float32)
             self.dense = None
+            shape = self.csr.shape
         else:
+            array = np.ascontiguousarray(X, dtype=np.float32)
+            if array.ndim != 2:
+                raise DatasetError(
+                    f"X must be 2-D (n_samples, n_features); got shape {array.shape}."
+                )
             self.csr = None
-            self.dense = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
-        if len(X.shape) != 2:
-            raise DatasetError(f"X must be 2-D (n_samples, n_features); got shape {X.shape}.")
-        self.n_rows, self.n_features = int(X.shape[0]), int(X.shape[1])
+            self.dense = torch.from_numpy(array)
+            shape = array.shape
+        self.n_rows, self.n_features = int(shape[0]), int(shape[1])
 
     def take(self, rows: np.ndarray) -> torch.Tensor | _SparseRows:
         if self.dense is not None:
@@ -145,14 +154,17 @@ class _Network(nn.Module):
 
     def forward(self, batch: torch.Tensor | _SparseRows) -> torch.Tensor:
         if isinstance(batch, _SparseRows):
-            z = F.embedding_bag(
-                batch.indices,
-                self.weights[0],
-                batch.offsets,
-                mode="sum",
-                per_sample_weights=batch.values,
-                include_last_offset=True,
-            ) + self.biases[0]
+            z = (
+                F.embedding_bag(
+                    batch.indices,
+                    self.weights[0],
+                    batch.offsets,
+                    mode="sum",
+                    per_sample_weights=batch.values,
+                    include_last_offset=True,
+                )
+                + self.biases[0]
+            )
         else:
             z = torch.addmm(self.biases[0], batch, self.weights[0])
         for weight, bias in zip(self.weights[1:], self.biases[1:]):
@@ -179,9 +191,13 @@ class TorchHead:
     n_validation : int
         Rows held out for early stopping (0: no early stopping, ``max_epochs`` epochs).
     epochs : int
-        Epochs run before stopping.
+        Epochs started before stopping (the last one may be partial).
+    steps : int
+        Optimiser steps (minibatches) taken.
     best_epoch : int
-        Epoch whose weights were kept.
+        Epoch during which the kept weights were reached.
+    best_step : int
+        Step at which the kept weights were reached.
     best_validation_loss : float
         Validation loss at ``best_epoch`` (NaN without a validation part): mean over rows
         of the binary cross-entropy summed over labels (sigmoid) or of the cross-entropy
@@ -199,7 +215,9 @@ class TorchHead:
     n_train: int
     n_validation: int
     epochs: int
+    steps: int
     best_epoch: int
+    best_step: int
     best_validation_loss: float
     batch_size: int
     learning_rate: float
@@ -211,6 +229,11 @@ class TorchHead:
         float32, not float64: imdb's 24,000 test rows by 4,054 classes are 390 MB already.
         """
         rows = _Rows(X)
+        n_features = int(self.network.weights[0].shape[0])
+        if rows.n_features != n_features:
+            raise DatasetError(
+                f"X has {rows.n_features} features but the head was trained on {n_features}."
+            )
         out = np.empty((rows.n_rows, self.n_outputs), dtype=np.float32)
         link = torch.sigmoid if self.kind == "sigmoid" else (lambda z: torch.softmax(z, dim=1))
         self.network.eval()
@@ -230,7 +253,9 @@ class TorchHead:
             "n_train": int(self.n_train),
             "n_validation": int(self.n_validation),
             "epochs": int(self.epochs),
+            "steps": int(self.steps),
             "best_epoch": int(self.best_epoch),
+            "best_step": int(self.best_step),
             "best_validation_loss": None if math.isnan(loss) else float(loss),
             "batch_size": int(self.batch_size),
             "learning_rate": float(self.learning_rate),
@@ -257,7 +282,11 @@ class TorchEngine:
         the mean loss per row. The sigmoid loss of a row is summed over labels, so each
         label's sigmoid gets the same penalty as a one-vs-rest logistic regression would.
     patience : int, default=10
-        Epochs without a validation-loss improvement of at least 1e-4 before stopping.
+        Validation checks without an improvement of the validation loss of at least 1e-4
+        before stopping. A check follows every epoch and, when an epoch is longer than
+        32,768 rows, every 32,768 rows within it: on small data patience counts epochs
+        (as scikit-learn's ``n_iter_no_change``), on large data confirming an optimum does
+        not cost ``patience`` full passes.
     validation_fraction : float, default=0.1
         Share of the training rows held out for early stopping, in [0, 1). 0 trains
         ``max_epochs`` epochs on every row and keeps the last weights.
@@ -267,7 +296,7 @@ class TorchEngine:
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(200, 3)).astype(np.float32)
     >>> Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0.5]).astype(np.uint8)
-    >>> head = TorchEngine().fit_sigmoid(X, Y, random_state=0)
+    >>> head = TorchEngine(max_epochs=20).fit_sigmoid(X, Y, random_state=0)
     >>> head.n_params, head.predict_proba(X).shape
     (8, (200, 2))
     >>> bool(((head.predict_proba(X) > 0.5) == Y).mean() > 0.9)
@@ -326,6 +355,24 @@ class TorchEngine:
             f"patience={self.patience}, validation_fraction={self.validation_fraction})"
         )
 
+    def to_dict(self) -> dict:
+        """Return the JSON-safe settings (part of the learning-curve cache key).
+
+        ``batch_size`` and ``learning_rate`` stay None when automatic: the values used
+        depend on the training size and are in each head's :meth:`TorchHead.to_dict`.
+        """
+        return {
+            "name": self.name,
+            "model": "mlp" if self.hidden_layer_sizes else "linear",
+            "hidden_layer_sizes": list(self.hidden_layer_sizes),
+            "max_epochs": self.max_epochs,
+            "batch_size": self.batch_size,
+            "learning_rate": self.learning_rate,
+            "weight_decay": self.weight_decay,
+            "patience": self.patience,
+            "validation_fraction": self.validation_fraction,
+        }
+
     def fit_sigmoid(self, X, Y: np.ndarray, *, random_state: int) -> TorchHead:
         """Fit one sigmoid output per column of ``Y`` with binary cross-entropy.
 
@@ -361,9 +408,7 @@ class TorchEngine:
 
         def loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
             # Summed over labels, averaged over rows: one-vs-rest's per-label loss scale.
-            return F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(
-                target
-            )
+            return F.binary_cross_entropy_with_logits(logits, target, reduction="sum") / len(target)
 
         return self._fit("sigmoid", rows, targets, Y.shape[1], prior, loss, random_state)
 
@@ -386,7 +431,9 @@ class TorchEngine:
         TorchHead
         """
         if not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-            raise invalid_parameter("n_classes", "TorchEngine.fit_softmax", "an int >= 2", n_classes)
+            raise invalid_parameter(
+                "n_classes", "TorchEngine.fit_softmax", "an int >= 2", n_classes
+            )
         rows = _Rows(X)
         y = np.asarray(y)
         if y.ndim != 1 or y.shape[0] != rows.n_rows:
@@ -395,8 +442,7 @@ class TorchEngine:
             )
         if y.size and (y.min() < 0 or y.max() >= n_classes):
             raise DatasetError(
-                f"y must hold class ids in [0, {n_classes}); got values in "
-                f"[{y.min()}, {y.max()}]."
+                f"y must hold class ids in [0, {n_classes}); got values in [{y.min()}, {y.max()}]."
             )
         targets = torch.from_numpy(y.astype(np.int64))
 
@@ -405,7 +451,9 @@ class TorchEngine:
             counts = torch.bincount(targets[torch.from_numpy(fit_rows)], minlength=n_classes)
             return torch.log((counts.double() + 0.5) / (len(fit_rows) + 0.5 * n_classes)).float()
 
-        return self._fit("softmax", rows, targets, int(n_classes), prior, F.cross_entropy, random_state)
+        return self._fit(
+            "softmax", rows, targets, int(n_classes), prior, F.cross_entropy, random_state
+        )
 
     def _split(self, n_rows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Return (fit rows, validation rows); no validation rows when there are too few rows."""
@@ -442,31 +490,36 @@ class TorchEngine:
             if len(part)
         ]
 
-        best_loss, best_epoch, best_state, stale = math.inf, 0, None, 0
-        epoch = 0
-        for epoch in range(1, self.max_epochs + 1):
-            network.train()
+        # Validation checks after every epoch and, within long epochs, every _CHECK_ROWS rows.
+        check_every = max(1, _CHECK_ROWS // batch_size)
+        best_loss, best_step, best_epoch, best_state, stale = math.inf, 0, 0, None, 0
+        steps, epoch = 0, 0
+        while epoch < self.max_epochs and stale < self.patience:
+            epoch += 1
             order = fit_rows[torch.randperm(len(fit_rows), generator=generator).numpy()]
             for first in range(0, len(order), batch_size):
                 batch = order[first : first + batch_size]
+                network.train()
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(network(rows.take(batch)), targets[torch.from_numpy(batch)])
                 loss.backward()
                 optimizer.step()
-            if not validation_batches:
-                continue
-            validation_loss = _mean_loss(network, validation_batches, loss_fn)
-            if validation_loss < best_loss - _TOLERANCE:
-                best_loss, best_epoch, stale = validation_loss, epoch, 0
-                best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
-            else:
-                stale += 1
-                if stale >= self.patience:
-                    break
+                steps += 1
+                end_of_epoch = first + batch_size >= len(order)
+                if not validation_batches or not (end_of_epoch or steps % check_every == 0):
+                    continue
+                validation_loss = _mean_loss(network, validation_batches, loss_fn)
+                if validation_loss < best_loss - _TOLERANCE:
+                    best_loss, best_step, best_epoch, stale = validation_loss, steps, epoch, 0
+                    best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+                else:
+                    stale += 1
+                    if stale >= self.patience:
+                        break
         if best_state is not None:
             network.load_state_dict(best_state)
         else:
-            best_epoch = epoch
+            best_step, best_epoch = steps, epoch
         network.eval()
         return TorchHead(
             kind=kind,
@@ -476,7 +529,9 @@ class TorchEngine:
             n_train=int(len(fit_rows)),
             n_validation=int(len(validation_rows)),
             epochs=int(epoch),
+            steps=int(steps),
             best_epoch=int(best_epoch),
+            best_step=int(best_step),
             best_validation_loss=float(best_loss) if best_state is not None else math.nan,
             batch_size=int(batch_size),
             learning_rate=float(learning_rate),

@@ -1,0 +1,238 @@
+"""The self-contained HTML report: :func:`render_html` and :func:`write_report`.
+
+The page inlines Vega, Vega-Lite and vega-embed once (the bundle of vl-convert-python)
+and embeds each chart's Vega-Lite spec as JSON, so it opens without any network. Every
+name from the data goes through jinja2's autoescaping; JSON inside ``<script>`` has
+``<``, ``>`` and ``&`` written as ``\\u003c`` etc., so a label such as
+``</script><script>alert(1)</script>`` stays text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import altair as alt
+import jinja2
+from markupsafe import Markup
+
+from ..errors import DatasetError
+from .charts import report_charts
+
+__all__ = ["atomic_write", "read_result", "render_html", "write_report", "script_json"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+REQUIRED_KEYS: tuple[str, ...] = (
+    "dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods",
+)
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value) -> Markup:
+    """Serialise ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    Examples
+    --------
+    >>> str(script_json({"label": "</script>&"}))
+    '{"label": "\\\\u003c/script\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    for raw, escaped in _SCRIPT_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return Markup(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _javascript_bundle() -> str:
+    """Vega + Vega-Lite + vega-embed in one script, matching altair's Vega-Lite version."""
+    import vl_convert
+
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    versions = vl_convert.get_vegalite_versions()
+    bundle = vl_convert.javascript_bundle(
+        vl_version=major_minor if major_minor in versions else versions[-1]
+    )
+    # A closing tag inside the inlined library would end the <script> element early.
+    return bundle.replace("</script", "<\\/script")
+
+
+def _fmt_int(value) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{int(round(value)):,}"
+
+
+def _fmt_num(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{value:.{digits}f}"
+
+
+def _fmt_pct(value, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{100 * value:.{digits}f}%"
+
+
+def _fmt_sig(value) -> str:
+    """Two significant digits (p- and q-values)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    return f"{value:.2g}"
+
+
+def _fmt_sci(value) -> str:
+    """Large exact integers (2^L heads) in a readable form."""
+    if value is None:
+        return "–"
+    value = int(value)
+    if abs(value) < 10**12:
+        return f"{value:,}"
+    text = f"{value:.3e}"
+    mantissa, exponent = text.split("e")
+    return f"{mantissa} × 10^{int(exponent)}"
+
+
+def _fmt_seconds(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        int=_fmt_int, num=_fmt_num, pct=_fmt_pct, sci=_fmt_sci, sig=_fmt_sig, seconds=_fmt_seconds,
+        script_json=script_json,
+    )
+    return env
+
+
+def _check_result(result) -> None:
+    if not isinstance(result, dict):
+        raise DatasetError(f"a report result must be a dict; got {type(result).__name__}.")
+    missing = [key for key in REQUIRED_KEYS if key not in result]
+    if missing:
+        raise DatasetError(
+            f"the result has no {', '.join(repr(k) for k in missing)}; expected the keys "
+            f"{', '.join(REQUIRED_KEYS)} (the JSON written beside a report)."
+        )
+
+
+def render_html(result: dict) -> str:
+    """Render the report page from the full result dict (no statistic is computed here).
+
+    Parameters
+    ----------
+    result : dict
+        Output of :func:`feasibility.pipeline.run_pipeline` (or the JSON beside a report).
+
+    Returns
+    -------
+    str
+        A self-contained HTML document.
+
+    Raises
+    ------
+    DatasetError
+        When ``result`` lacks one of the result keys.
+    """
+    _check_result(result)
+    min_positives = int(result["methods"].get("options", {}).get("min_positives", 10))
+    charts = report_charts(result, min_positives=min_positives)
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        r=result,
+        charts=charts,
+        charts_by_section={
+            section: [c for c in charts if c["section"] == section]
+            for section in {c["section"] for c in charts}
+        },
+        chart_specs=script_json({c["id"]: c["spec"] for c in charts}),
+        vega_bundle=Markup(_javascript_bundle()),
+    )
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # NamedTemporaryFile is private (0600); give the report the usual umask permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def write_report(result: dict, html_path: str | os.PathLike) -> tuple[Path, Path]:
+    """Write the HTML report and the result JSON beside it, each atomically.
+
+    Parameters
+    ----------
+    result : dict
+        Output of :func:`feasibility.pipeline.run_pipeline`.
+    html_path : path-like
+        Where the HTML goes; the JSON is the same path with the suffix ``.json``.
+
+    Returns
+    -------
+    (Path, Path)
+        The HTML and JSON paths.
+    """
+    html_path = Path(html_path)
+    json_path = html_path.with_suffix(".json")
+    html = render_html(result)  # render first: a failure leaves no half-written pair
+    payload = json.dumps(result, indent=1, allow_nan=False, ensure_ascii=False)
+    atomic_write(json_path, payload + "\n")
+    atomic_write(html_path, html)
+    return html_path, json_path
+
+
+def read_result(json_path: str | os.PathLike) -> dict:
+    """Read the result JSON written beside a report (for ``feasibility render``).
+
+    Raises
+    ------
+    DatasetError
+        When the file is missing, not JSON, or not a report result.
+    """
+    path = Path(json_path)
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: file not found; pass the .json written beside a report.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DatasetError(f"{path}: not a JSON file ({error}); pass the .json written beside a report.") from None
+    try:
+        _check_result(result)
+    except DatasetError as error:
+        raise DatasetError(f"{path}: {error}") from None
+    return result

@@ -1,0 +1,236 @@
+"""Plain-text summary of the learning curves and their fits (``feasibility curves SOURCE``).
+
+Presentation only: every number shown was computed by :mod:`feasibility.curves` or
+:mod:`feasibility.fit`. Works from the results' ``to_dict()`` form, so a summary can be
+re-rendered from the JSON without recomputing.
+"""
+
+from __future__ import annotations
+
+import math
+
+_METRIC_ORDER = ("f1_micro", "subset_accuracy", "hamming_loss", "f1_macro", "f1_samples", "jaccard")
+_FORMULATIONS = ("sigmoid", "powerset", "pruned-powerset")
+
+
+def _as_dict(result) -> dict:
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        return result
+    return result.to_dict()
+
+
+def _num(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def _count(value) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{round(value):,}"
+
+
+def _interval(entry: dict | None, digits: int = 3) -> str:
+    if not entry or entry.get("estimate") is None:
+        return "-"
+    low, high = entry.get("low"), entry.get("high")
+    if low is None and high is None:
+        return _num(entry["estimate"], digits)
+    return f"{_num(entry['estimate'], digits)} [{_num(low, digits)}, {_num(high, digits)}]"
+
+
+def _n_interval(entry: dict | None, unbounded: str = ">cap") -> str:
+    if not entry:
+        return "-"
+    estimate = _count(entry.get("estimate")) if entry.get("estimate") is not None else unbounded
+    low = _count(entry.get("low")) if entry.get("low") is not None else unbounded
+    high = _count(entry.get("high")) if entry.get("high") is not None else unbounded
+    return f"{estimate} [{low}, {high}]"
+
+
+def _needed(entry: dict | None) -> str:
+    if not entry:
+        return "-"
+    status = entry.get("status")
+    if status == "not_reachable":
+        return f"not reachable (asymptote {_interval(entry.get('asymptote'))})"
+    prefix = "already reached; " if status == "reached" else ""
+    if status == "beyond_cap":
+        return f"beyond {_count(entry.get('cap'))} (p={_num(entry.get('p_reachable'), 2)})"
+    return prefix + _n_interval(entry.get("n"))
+
+
+def _slope(entry: dict | None) -> str:
+    if not entry:
+        return "-"
+    return f"{_interval(entry.get('per_doubling'))} {entry.get('verdict', '')}".strip()
+
+
+def _header(curves: dict) -> list[str]:
+    name = curves.get("dataset_name", "dataset")
+    parts = [f"Learning curves: {name}"]
+    details = []
+    for key, label in (("n_samples", "samples"), ("n_labels", "labels"), ("n_features", "features")):
+        if curves.get(key) is not None:
+            details.append(f"{_count(curves[key])} {label}")
+    if details:
+        parts.append(f" ({', '.join(details)})")
+    lines = ["".join(parts)]
+    facts = []
+    if curves.get("engine"):
+        facts.append(f"engine {curves['engine']}")
+    runs = curves.get("runs")
+    if runs is not None:
+        facts.append(f"{runs if isinstance(runs, int) else len(runs)} runs")
+    if curves.get("n_train_full") is not None:
+        facts.append(f"largest training size {_count(curves['n_train_full'])}")
+    if facts:
+        lines.append("  " + "; ".join(facts))
+    return lines
+
+
+def _curves_summary(curves) -> dict:
+    """Pick the header facts from a LearningCurves object or its dict."""
+    if isinstance(curves, dict):
+        return curves
+    summary = {}
+    for key in ("dataset_name", "n_samples", "n_labels", "n_features", "n_train_full", "engine", "runs"):
+        value = getattr(curves, key, None)
+        summary[key] = list(value) if key == "runs" and value is not None else value
+    return summary
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+
+
+def curves_text(curves, fits) -> str:
+    """Render the human summary printed by ``feasibility curves SOURCE``.
+
+    Parameters
+    ----------
+    curves : LearningCurves or dict
+        The measured curves (only header facts are read).
+    fits : CurveFits or dict
+        Output of :func:`feasibility.fit.fit_curves` (or its ``to_dict()``).
+
+    Returns
+    -------
+    str
+        Per metric, one row per formulation: the measured score at the largest size, the
+        selected model with its backtest error next to the naive last-point error, the
+        fitted metric at each target size with its interval, the samples needed, and the
+        change from doubling the data; then crossovers, the powerset's coverage, the
+        analytic sample sizes and the notes.
+    """
+    fits_d = _as_dict(fits)
+    lines = _header(_curves_summary(curves))
+    confidence = fits_d.get("confidence", 0.9)
+    target_n = fits_d.get("target_n", [])
+    n_boot = fits_d.get("options", {}).get("n_bootstrap")
+    lines.append(
+        f"  {round(100 * confidence)}% intervals"
+        + (f" from {n_boot} bootstrap resamples of the runs" if n_boot else "")
+        + "; 'backtest' = error predicting the largest size from the others, 'last1' = "
+        "error of repeating the second largest."
+    )
+    fit_tables = fits_d.get("fits", {})
+    targets = fits_d.get("targets", {})
+    metrics = [m for m in _METRIC_ORDER if any(m in fit_tables.get(f, {}) for f in fit_tables)]
+    for metric in metrics:
+        direction = "lower is better" if metric == "hamming_loss" else "higher is better"
+        target = targets.get(metric)
+        need_label = f"n for {_num(target)}" if target is not None else "n to saturate"
+        lines.append("")
+        lines.append(f"{metric} ({direction})")
+        header = ["formulation", "measured", "model", "backtest", "last1"]
+        header += [f"at n={_count(n)}" for n in target_n] + [need_label, "per doubling"]
+        rows = [header]
+        for formulation in _FORMULATIONS:
+            entry = fit_tables.get(formulation, {}).get(metric)
+            if entry is None:
+                continue
+            sizes, observed = entry.get("train_sizes", []), entry.get("observed", [])
+            measured = f"{_num(observed[-1])} @{_count(sizes[-1])}" if sizes else "-"
+            row = [formulation, measured, entry.get("model") or "-", _num(entry.get("backtest_error")),
+                   _num(entry.get("last1_error"))]
+            row += [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
+            row += [_needed(entry.get("samples_needed")), _slope(entry.get("slope_at_current"))]
+            rows.append(row)
+        lines.extend(_table(rows))
+        for pair in fits_d.get("crossover", {}).get(metric, {}).values():
+            lines.append("  " + _crossover_line(pair))
+
+    coverage = fits_d.get("coverage", {})
+    if coverage:
+        lines.append("")
+        lines.append("coverage (share of test samples whose labelset was seen in training: "
+                     "a ceiling on the softmax's subset accuracy)")
+        rows = [["formulation", "measured", "model"] + [f"at n={_count(n)}" for n in target_n]
+                + ["asymptote"]]
+        for formulation, entry in coverage.items():
+            sizes, observed = entry.get("train_sizes", []), entry.get("observed", [])
+            measured = f"{_num(observed[-1])} @{_count(sizes[-1])}" if sizes else "-"
+            asymptote = (entry.get("samples_needed") or {}).get("asymptote")
+            rows.append([formulation, measured, entry.get("model") or "-"]
+                        + [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
+                        + [_interval(asymptote)])
+        lines.extend(_table(rows))
+
+    lines.extend(_sample_size_lines(fits_d.get("sample_size")))
+    notes = fits_d.get("notes", [])
+    if notes:
+        lines.append("")
+        lines.append("notes")
+        lines.extend(f"  - {note}" for note in notes)
+    return "\n".join(lines) + "\n"
+
+
+def _crossover_line(pair: dict) -> str:
+    first, second = pair.get("first"), pair.get("second")
+    now, later = pair.get("leader_at_current"), pair.get("leader_at_limit")
+    text = f"{first} vs {second}: {now} leads at n={_count(pair.get('n_current'))}"
+    if pair.get("status") == "crossover within 100x":
+        other = second if now == first else first
+        text += (f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x')} "
+                 f"(in {_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits)")
+    else:
+        text += f"; none within 100x (leader at n={_count(pair.get('limit'))}: {later})"
+    if pair.get("past_crossover_n") is not None:
+        text += f"; the leader changed near n={_count(pair['past_crossover_n'])} within the measured sizes"
+    return text
+
+
+def _sample_size_lines(sample_size: dict | None) -> list[str]:
+    if not sample_size:
+        return []
+    title = (
+        "analytic minimum sample size (unpenalised logistic models, "
+        f"p={_count(sample_size.get('n_predictors'))} predictor parameters)"
+    )
+    lines = ["", title]
+    riley = sample_size.get("riley") or {}
+    if riley.get("n") is not None:
+        binding = next((entry for entry in riley.get("per_label", [])
+                        if entry.get("label") == riley.get("binding_label")), {})
+        criteria = binding.get("criteria", {})
+        lines.append(
+            f"  sigmoid (Riley et al. 2020, per label): n >= {_count(riley['n'])}, set by label "
+            f"{riley.get('binding_label')} (shrinkage {_count(criteria.get('shrinkage'))}, optimism "
+            f"{_count(criteria.get('optimism'))}, intercept {_count(criteria.get('intercept'))}; "
+            f"R^2 {binding.get('r2_source', '-')})"
+        )
+    pate = sample_size.get("pate")
+    if pate:
+        criteria = pate.get("criteria", {})
+        lines.append(
+            f"  powerset (Pate et al. 2023, {_count(pate.get('n_categories'))} labelsets): n >= "
+            f"{_count(pate.get('n'))} (pairwise shrinkage {_count(criteria.get('shrinkage'))}, optimism "
+            f"{_count(criteria.get('optimism'))}, proportions {_count(criteria.get('proportions'))}; "
+            f"R^2 {pate.get('r2_source', '-')})"
+        )
+    return lines

@@ -1,0 +1,79 @@
+"""Plain-text verdict and checklist for the command line (``feasibility report`` / ``check``).
+
+Presentation only: works from the result dicts, so it can be printed from the JSON.
+"""
+
+from __future__ import annotations
+
+import math
+
+_STATUS_MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
+
+
+def _num(value, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def checklist_text(checklist: dict) -> str:
+    """Return the checklist as aligned text lines, one item per line plus its numbers.
+
+    Parameters
+    ----------
+    checklist : dict
+        ``Checklist.to_dict()``.
+
+    Examples
+    --------
+    >>> print(checklist_text({"status": "warn", "counts": {"pass": 0, "warn": 1, "fail": 0},
+    ...     "items": [{"id": "scumble", "title": "SCUMBLE low", "status": "warn",
+    ...                "value_text": "SCUMBLE 0.200", "threshold": "<= 0.1"}]}))
+    WARN  SCUMBLE low: SCUMBLE 0.200 (threshold <= 0.1)
+    checklist: 0 pass, 1 warn, 0 fail
+    """
+    lines = [
+        f"{_STATUS_MARK.get(item['status'], item['status'].upper())}  {item['title']}: "
+        f"{item['value_text']} (threshold {item['threshold']})"
+        for item in checklist["items"]
+    ]
+    counts = checklist["counts"]
+    lines.append(f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail")
+    return "\n".join(lines)
+
+
+def verdict_text(result: dict) -> str:
+    """Return the verdict, its reasons and the per-metric table as text.
+
+    Parameters
+    ----------
+    result : dict
+        The full result dict (``run_pipeline``) or just its ``recommendation`` part.
+    """
+    rec = result.get("recommendation", result)
+    name = result.get("dataset", {}).get("name")
+    headline = rec["per_metric"][rec["metric"]]
+    qualifier = " (too close to call)" if rec["too_close_to_call"] else ""
+    lines = [
+        f"verdict{f' for {name}' if name else ''}: {rec['formulation']}{qualifier}",
+        f"  {rec['metric']} at {rec['target_n']:,} training samples ({rec['basis']})",
+    ]
+    if headline.get("interval") and headline["interval"][0] is not None:
+        lines.append(
+            f"  {headline['candidate']} - sigmoid = {_num(headline['difference'])} "
+            f"[{_num(headline['interval'][0])}, {_num(headline['interval'][1])}], "
+            f"p = {_num(headline['p_value'])} ({headline['test']})"
+        )
+    lines.append("reasons:")
+    lines.extend(f"  - {reason}" for reason in rec["reasons"])
+    lines.append("every metric:")
+    width = max(len(metric) for metric in rec["per_metric"])
+    for metric, verdict in rec["per_metric"].items():
+        interval = verdict.get("interval") or [None, None]
+        lines.append(
+            f"  {metric:<{width}}  {verdict['formulation']:<15}"
+            f"{' too close to call' if verdict['too_close_to_call'] else '                  '}"
+            f"  diff {_num(verdict.get('difference'))} [{_num(interval[0])}, {_num(interval[1])}]"
+            f"  p {_num(verdict.get('p_value'))}"
+        )
+    return "\n".join(lines)

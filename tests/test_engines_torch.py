@@ -1,0 +1,331 @@
+"""Tests for feasibility/engines/torch_engine.py (the ``--engine torch`` heads)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+torch = pytest.importorskip(
+    "torch", reason="torch is not installed (optional extra [torch]; CPU wheel torch==2.13.0)"
+)
+
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.metrics import accuracy_score, f1_score  # noqa: E402
+from sklearn.multiclass import OneVsRestClassifier  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from feasibility.engines.base import Engine, FittedHead  # noqa: E402
+from feasibility.engines.torch_engine import (  # noqa: E402
+    TorchEngine,
+    TorchHead,
+    default_batch_size,
+)
+from feasibility.errors import DatasetError, ParameterError  # noqa: E402
+
+PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Run each test on one torch and BLAS thread, as a parallel worker does.
+
+    On a busy 2-core machine, tiny fits with several threads spend their time waiting on
+    each other (a 0.1 s lbfgs fit took 5 s).
+    """
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with threadpool_limits(limits=1):
+        yield
+    torch.set_num_threads(previous)
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _logistic_labels(seed, n=3000, n_features=8):
+    """Four labels from a known logistic model, prevalences about 0.5, 0.3, 0.15, 0.06."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features)).astype(np.float32)
+    coef = rng.normal(size=(n_features, 4))
+    intercept = np.array([0.0, -1.5, -3.0, -4.0])
+    Y = (rng.random((n, 4)) < _sigmoid(X @ coef + intercept)).astype(np.uint8)
+    return X, Y
+
+
+def _multinomial_classes(seed, n=3000, n_features=8, n_classes=6):
+    """Class ids drawn from a known multinomial logit model."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features)).astype(np.float32)
+    logits = X @ rng.normal(size=(n_features, n_classes)) + rng.normal(size=n_classes)
+    probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    y = (probabilities.cumsum(axis=1) > rng.random((n, 1))).argmax(axis=1)
+    return X, y
+
+
+# --- protocol, parameters, bookkeeping -------------------------------------------------
+
+
+def test_torch_engine_implements_the_engine_protocol():
+    engine = TorchEngine()
+    X, Y = _logistic_labels(0, n=200)
+    head = engine.fit_sigmoid(X, Y, random_state=0)
+    assert isinstance(engine, Engine)
+    assert engine.name == "torch"
+    assert isinstance(head, FittedHead)
+    assert isinstance(head, TorchHead)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("hidden_layer_sizes", (10, 0), "a tuple of ints >= 1"),
+        ("max_epochs", 0, "an int >= 1"),
+        ("batch_size", 0, "None or an int >= 1"),
+        ("learning_rate", -0.1, "None or a float > 0"),
+        ("weight_decay", -1.0, "a float >= 0"),
+        ("patience", 0, "an int >= 1"),
+        ("validation_fraction", 1.0, r"a float in \[0, 1\)"),
+    ],
+)
+def test_torch_engine_rejects_bad_options(option, value, expected):
+    with pytest.raises(
+        ParameterError, match=rf"'{option}' parameter of TorchEngine must be {expected}"
+    ):
+        TorchEngine(**{option: value})
+
+
+def test_fit_rejects_bad_targets():
+    X = np.zeros((4, 2), dtype=np.float32)
+    engine = TorchEngine()
+    with pytest.raises(DatasetError, match="only 0 and 1"):
+        engine.fit_sigmoid(X, np.array([[0, 2], [1, 0], [0, 1], [1, 1]]), random_state=0)
+    with pytest.raises(DatasetError, match="n_samples = 4"):
+        engine.fit_sigmoid(X, np.zeros((3, 2), dtype=np.uint8), random_state=0)
+    with pytest.raises(DatasetError, match=r"class ids in \[0, 3\)"):
+        engine.fit_softmax(X, np.array([0, 1, 2, 3]), n_classes=3, random_state=0)
+    with pytest.raises(ParameterError, match="'n_classes' parameter of TorchEngine.fit_softmax"):
+        engine.fit_softmax(X, np.zeros(4, dtype=np.int64), n_classes=1, random_state=0)
+    with pytest.raises(DatasetError, match="must be 2-D"):
+        engine.fit_sigmoid(np.zeros(4), np.zeros((4, 1), dtype=np.uint8), random_state=0)
+    head = engine.fit_sigmoid(X, np.array([[0], [1], [0], [1]]), random_state=0)
+    with pytest.raises(DatasetError, match="X has 3 features but the head was trained on 2"):
+        head.predict_proba(np.zeros((1, 3), dtype=np.float32))
+
+
+def test_n_params_counts_all_weights_and_biases():
+    X, Y = _logistic_labels(1, n=120, n_features=5)
+    linear = TorchEngine(max_epochs=2).fit_sigmoid(X, Y, random_state=0)
+    assert linear.n_params == 5 * 4 + 4
+    mlp = TorchEngine(hidden_layer_sizes=(7, 3), max_epochs=2)
+    softmax = mlp.fit_softmax(
+        X, Y[:, 0].astype(np.int64) + 2 * Y[:, 1], n_classes=4, random_state=0
+    )
+    assert softmax.n_params == (5 * 7 + 7) + (7 * 3 + 3) + (3 * 4 + 4)
+    assert softmax.n_outputs == 4
+
+
+def test_split_and_step_counts_follow_the_options():
+    X, Y = _logistic_labels(2, n=100)
+    head = TorchEngine(max_epochs=3, batch_size=32, validation_fraction=0.0).fit_sigmoid(
+        X, Y, random_state=0
+    )
+    # No validation part: every row trains, all epochs run, the last weights are kept.
+    assert (head.n_train, head.n_validation) == (100, 0)
+    assert (head.epochs, head.steps, head.best_epoch, head.best_step) == (3, 12, 3, 12)
+    assert np.isnan(head.best_validation_loss)
+    held_out = TorchEngine(max_epochs=3, batch_size=32).fit_sigmoid(X, Y, random_state=0)
+    assert (held_out.n_train, held_out.n_validation) == (90, 10)
+    assert held_out.steps <= 3 * 3
+
+
+def test_default_batch_size_targets_about_32_steps_per_epoch():
+    assert default_batch_size(10) == 16
+    assert default_batch_size(4096) == 128
+    assert default_batch_size(10_000_000) == 2048
+
+
+def test_engine_to_dict_lists_its_settings():
+    settings = TorchEngine(hidden_layer_sizes=(5,), patience=3).to_dict()
+    assert json.loads(json.dumps(settings)) == settings
+    assert settings == {
+        "name": "torch",
+        "model": "mlp",
+        "hidden_layer_sizes": [5],
+        "max_epochs": 200,
+        "batch_size": None,
+        "learning_rate": None,
+        "weight_decay": 1e-4,
+        "patience": 3,
+        "validation_fraction": 0.1,
+    }
+
+
+def test_head_to_dict_is_json_safe():
+    X, Y = _logistic_labels(3, n=200)
+    summary = TorchEngine(max_epochs=5).fit_sigmoid(X, Y, random_state=0).to_dict()
+    assert json.loads(json.dumps(summary)) == summary
+    assert summary["kind"] == "sigmoid"
+    assert summary["n_params"] == 8 * 4 + 4
+    assert summary["n_train"] + summary["n_validation"] == 200
+    assert set(summary) >= {"epochs", "best_epoch", "best_validation_loss", "fit_seconds"}
+
+
+# --- determinism and input formats ------------------------------------------------------
+
+
+def test_fit_is_deterministic_and_leaves_global_state_alone():
+    X, y = _multinomial_classes(4, n=400)
+    rng_state = torch.get_rng_state()
+    engine = TorchEngine(hidden_layer_sizes=(16,), max_epochs=20)
+    first = engine.fit_softmax(X, y, n_classes=6, random_state=7).predict_proba(X)
+    second = engine.fit_softmax(X, y, n_classes=6, random_state=7).predict_proba(X)
+    other = engine.fit_softmax(X, y, n_classes=6, random_state=8).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+    assert np.abs(first - other).max() > 1e-3
+    assert torch.equal(torch.get_rng_state(), rng_state)
+    assert torch.get_num_threads() == 1
+
+
+def test_sparse_input_gives_the_dense_result():
+    rng = np.random.default_rng(5)
+    dense = (rng.random((600, 40)) < 0.1).astype(np.float32) * rng.random((600, 40)).astype(
+        np.float32
+    )
+    Y = (dense[:, :3] > 0).astype(np.uint8)
+    Y[:5] = 1 - Y[:5]  # no label is an exact copy of a feature
+    engine = TorchEngine(hidden_layer_sizes=(8,), max_epochs=15)
+    from_dense = engine.fit_sigmoid(dense, Y, random_state=0)
+    from_csr = engine.fit_sigmoid(sp.csr_matrix(dense), Y, random_state=0)
+    assert (from_dense.steps, from_dense.best_step) == (from_csr.steps, from_csr.best_step)
+    np.testing.assert_allclose(
+        from_csr.predict_proba(sp.csr_matrix(dense)), from_dense.predict_proba(dense), atol=1e-4
+    )
+    # A fitted head predicts either format.
+    np.testing.assert_allclose(
+        from_csr.predict_proba(dense), from_csr.predict_proba(sp.csr_matrix(dense)), atol=1e-5
+    )
+
+
+def test_fitted_head_pickles():
+    X, y = _multinomial_classes(6, n=300)
+    head = TorchEngine(max_epochs=5).fit_softmax(X, y, n_classes=6, random_state=0)
+    restored = pickle.loads(pickle.dumps(head))
+    np.testing.assert_array_equal(restored.predict_proba(X), head.predict_proba(X))
+
+
+# --- what the heads learn ---------------------------------------------------------------
+
+
+def test_softmax_probabilities_are_rows_and_empty_classes_stay_unlikely():
+    X, y = _multinomial_classes(7, n=600, n_classes=4)
+    # Declare 6 classes; classes 4 and 5 have no rows (a labelset of another fold).
+    head = TorchEngine().fit_softmax(X, y, n_classes=6, random_state=0)
+    probabilities = head.predict_proba(X)
+    assert probabilities.shape == (600, 6)
+    assert probabilities.dtype == np.float32
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    assert probabilities[:, 4:].max() < 0.01
+
+
+def test_sigmoid_head_agrees_with_one_vs_rest_logistic_regression():
+    X, Y = _logistic_labels(0)
+    train, test = slice(0, 2000), slice(2000, None)
+    head = TorchEngine().fit_sigmoid(X[train], Y[train], random_state=0)
+    reference = OneVsRestClassifier(LogisticRegression()).fit(X[train], Y[train])
+    torch_p, sklearn_p = head.predict_proba(X[test]), reference.predict_proba(X[test])
+    torch_f1 = f1_score(Y[test], torch_p > 0.5, average="micro")
+    sklearn_f1 = f1_score(Y[test], sklearn_p > 0.5, average="micro")
+    assert sklearn_f1 > 0.7  # the problem is learnable: an untrained head scores ~0.4
+    assert abs(torch_f1 - sklearn_f1) < 0.03
+    # Not just the decisions: the probabilities of the two fits are close.
+    assert np.abs(torch_p - sklearn_p).mean() < 0.02
+    # Including the rarest label (6% positives), the case that needs many steps.
+    assert np.abs(torch_p[:, 3] - sklearn_p[:, 3]).mean() < 0.02
+
+
+def test_softmax_head_agrees_with_multinomial_logistic_regression():
+    X, y = _multinomial_classes(0)
+    train, test = slice(0, 2000), slice(2000, None)
+    head = TorchEngine().fit_softmax(X[train], y[train], n_classes=6, random_state=0)
+    reference = LogisticRegression().fit(X[train], y[train])
+    torch_p, sklearn_p = head.predict_proba(X[test]), reference.predict_proba(X[test])
+    sklearn_accuracy = accuracy_score(y[test], sklearn_p.argmax(axis=1))
+    assert sklearn_accuracy > 0.6  # the majority class alone scores 0.30
+    assert abs(accuracy_score(y[test], torch_p.argmax(axis=1)) - sklearn_accuracy) < 0.03
+    assert np.abs(torch_p - sklearn_p).mean() < 0.02
+
+
+def test_early_stopping_keeps_a_noise_model_near_the_prevalence():
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(400, 30)).astype(np.float32)
+    Y = (rng.random((400, 2)) < [0.5, 0.2]).astype(np.uint8)  # independent of X
+    head = TorchEngine(max_epochs=200).fit_sigmoid(X, Y, random_state=0)
+    assert head.epochs < 200  # stopped on the validation loss, not on the cap
+    assert head.epochs - head.best_epoch >= 10 - 1  # ... after `patience` stale checks
+    X_new = rng.normal(size=(2000, 30)).astype(np.float32)
+    mean_p = head.predict_proba(X_new).mean(axis=0)
+    np.testing.assert_allclose(mean_p, Y.mean(axis=0), atol=0.06)
+
+
+def test_hidden_layers_learn_what_a_linear_head_cannot():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(3000, 2)).astype(np.float32)
+    y = ((X[:, 0] * X[:, 1]) > 0).astype(np.int64)  # XOR of the signs
+    train, test = slice(0, 2000), slice(2000, None)
+    linear = TorchEngine().fit_softmax(X[train], y[train], n_classes=2, random_state=0)
+    mlp = TorchEngine(hidden_layer_sizes=(32,)).fit_softmax(
+        X[train], y[train], n_classes=2, random_state=0
+    )
+    assert accuracy_score(y[test], linear.predict_proba(X[test]).argmax(axis=1)) < 0.6
+    assert accuracy_score(y[test], mlp.predict_proba(X[test]).argmax(axis=1)) > 0.9
+
+
+# --- a real dataset ---------------------------------------------------------------------
+
+
+@pytest.mark.panel
+@pytest.mark.skipif(not PANEL.is_dir(), reason="panel datasets not found at ../shared/datasets")
+def test_heads_agree_with_scikit_learn_on_emotions():
+    from sklearn.preprocessing import StandardScaler
+
+    from feasibility import load
+
+    dataset = load(PANEL / "emotions.arff")
+    X = np.asarray(dataset.X, dtype=np.float32)
+    Y = dataset.Y
+    differences = {"f1_micro": [], "subset_accuracy": []}
+    for seed in range(3):
+        order = np.random.default_rng(seed).permutation(dataset.n_samples)
+        test, train = order[:197], order[197:]
+        scaler = StandardScaler().fit(X[train])
+        X_train = scaler.transform(X[train]).astype(np.float32)
+        X_test = scaler.transform(X[test]).astype(np.float32)
+        engine = TorchEngine()
+
+        sigmoid = engine.fit_sigmoid(X_train, Y[train], random_state=seed)
+        one_vs_rest = OneVsRestClassifier(LogisticRegression(max_iter=2000)).fit(X_train, Y[train])
+        differences["f1_micro"].append(
+            f1_score(Y[test], sigmoid.predict_proba(X_test) > 0.5, average="micro")
+            - f1_score(Y[test], one_vs_rest.predict(X_test), average="micro")
+        )
+
+        labelsets, y = np.unique(Y[train], axis=0, return_inverse=True)
+        y = y.ravel()
+        softmax = engine.fit_softmax(X_train, y, n_classes=len(labelsets), random_state=seed)
+        # C = 0.03 is what 3-fold cross-validated log loss picks for the multinomial model on
+        # emotions (grid 0.01 ... 1); at the default C = 1 it overfits 24 classes from 395 rows
+        # and scores 0.05 lower, while the torch head is regularised by early stopping.
+        multinomial = LogisticRegression(C=0.03, max_iter=2000).fit(X_train, y)
+        differences["subset_accuracy"].append(
+            accuracy_score(Y[test], labelsets[softmax.predict_proba(X_test).argmax(axis=1)])
+            - accuracy_score(Y[test], labelsets[multinomial.predict(X_test)])
+        )
+    assert abs(np.mean(differences["f1_micro"])) < 0.05
+    assert abs(np.mean(differences["subset_accuracy"])) < 0.05

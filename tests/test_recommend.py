@@ -1,0 +1,300 @@
+"""The decision (recommend) and the pre-modelling checklist (build_checklist)."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from scipy import stats
+
+from feasibility.curves import METRICS, FormulationCurve, LearningCurves
+from feasibility.dataset import MultilabelDataset
+from feasibility.errors import FeasibilityWarning, ParameterError
+from feasibility.fit import fit_curves
+from feasibility.profile import profile
+from feasibility.recommend import build_checklist, conflicting_duplicates, recommend
+
+N_SAMPLES = 100
+SIZES = np.array([20, 40, 80])
+SIGMOID_LAST = np.array([0.50, 0.52, 0.51, 0.49, 0.50])
+
+
+def _dataset(n_features: int = 4) -> MultilabelDataset:
+    rng = np.random.default_rng(0)
+    Y = np.zeros((N_SAMPLES, 3), dtype=np.uint8)
+    Y[:40, 0] = 1
+    Y[20:70, 1] = 1
+    Y[60:, 2] = 1
+    Y[99, :2] = 1  # a labelset seen once: the pruned powerset drops it
+    return MultilabelDataset.from_arrays(rng.normal(size=(N_SAMPLES, n_features)), Y, name="toy")
+
+
+def _curve(name: str, last: np.ndarray, *, loss_last: np.ndarray | None = None) -> FormulationCurve:
+    """Scores that rise to ``last`` at the largest size (every metric the same curve)."""
+    runs = last.size
+    shape = (runs, SIZES.size)
+    values = np.column_stack([last - 0.10, last - 0.05, last])
+    scores = {metric: values.copy() for metric in METRICS}
+    if loss_last is not None:
+        scores["hamming_loss"] = np.column_stack([loss_last + 0.10, loss_last + 0.05, loss_last])
+    else:
+        scores["hamming_loss"] = 1.0 - values
+    return FormulationCurve(
+        formulation=name,
+        train_sizes=SIZES.copy(),
+        scores=scores,
+        unseen_labelset_share=np.full(shape, 0.02),
+        n_params=np.full(shape, 15.0),
+        n_classes=np.full(shape, 3.0),
+        fit_seconds=np.full(shape, 0.01),
+        predict_seconds=np.full(shape, 0.001),
+    )
+
+
+def _curves(powerset_last, pruned_last, **loss) -> LearningCurves:
+    curves = {
+        "sigmoid": _curve("sigmoid", SIGMOID_LAST, loss_last=loss.get("sigmoid")),
+        "powerset": _curve("powerset", np.asarray(powerset_last), loss_last=loss.get("powerset")),
+        "pruned-powerset": _curve("pruned-powerset", np.asarray(pruned_last), loss_last=loss.get("pruned")),
+    }
+    return LearningCurves(
+        dataset_name="toy", dataset_hash="0", n_samples=N_SAMPLES, n_labels=3, n_features=4,
+        n_train_full=80, runs=tuple((0, f) for f in range(5)), curves=curves, engine="test",
+        options={"folds": 5, "repeats": 1, "prune_min_count": 2, "seed": 0},
+        label_prevalence=np.array([0.4, 0.5, 0.4]), sigmoid_r2_cs=np.array([0.2, 0.2, 0.2]),
+        powerset_class_shares=np.array([0.3, 0.2, 0.2, 0.2, 0.1]), powerset_r2_cs=0.3,
+        n_predictors=4,
+    )
+
+
+BETTER = SIGMOID_LAST + np.array([0.10, 0.12, 0.08, 0.11, 0.09])
+WORSE = SIGMOID_LAST - np.array([0.20, 0.21, 0.19, 0.22, 0.18])
+NOISE = SIGMOID_LAST + np.array([0.05, -0.04, 0.03, -0.05, 0.01])
+
+
+@pytest.fixture(scope="module")
+def toy_profile():
+    return profile(_dataset())
+
+
+def test_recommend_powerset_when_significantly_better_paired_t(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    rec = recommend(toy_profile, curves, None, test="paired-t")
+    verdict = rec.per_metric["f1_micro"]
+    assert rec.formulation == "powerset" and not rec.too_close_to_call
+    diffs = BETTER - SIGMOID_LAST
+    expected = stats.ttest_rel(BETTER, SIGMOID_LAST)
+    c = verdict.deciding
+    assert c.candidate == "powerset" and c.basis == "measured" and c.train_size == 80
+    assert c.difference == pytest.approx(0.10)
+    assert c.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    assert c.p_value_adjusted == pytest.approx(min(1.0, 2 * expected.pvalue))
+    assert c.effect_size == pytest.approx(diffs.mean() / diffs.std(ddof=1))
+    # Bonferroni over 2 candidates: a 97.5% t interval of the mean difference.
+    half = stats.t.ppf(1 - 0.025 / 2, df=4) * diffs.std(ddof=1) / math.sqrt(5)
+    assert c.interval == pytest.approx((0.10 - half, 0.10 + half))
+    assert c.confidence == pytest.approx(0.975)
+
+
+def test_recommend_corrected_t_matches_nadeau_bengio(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    c = recommend(toy_profile, curves, None).per_metric["f1_micro"].deciding
+    diffs = BETTER - SIGMOID_LAST
+    # n_test = 100 / 5 folds = 20, n_train = 80: var factor 1/5 + 20/80 = 0.45
+    se = diffs.std(ddof=1) * math.sqrt(0.45)
+    assert c.p_value == pytest.approx(2 * stats.t.sf(0.10 / se, df=4), rel=1e-9)
+    assert "Nadeau" in c.test
+    plain = recommend(toy_profile, curves, None, test="paired-t").per_metric["f1_micro"].deciding
+    assert c.p_value > plain.p_value  # the correction is more conservative
+
+
+def test_recommend_too_close_to_call_keeps_sigmoid(toy_profile):
+    rec = recommend(toy_profile, _curves(NOISE, WORSE), None)
+    assert rec.formulation == "sigmoid" and rec.too_close_to_call
+    verdict = rec.per_metric["f1_micro"]
+    # The deciding comparison is the one inside the noise, and its interval holds 0.
+    assert verdict.deciding.candidate == "powerset"
+    low, high = verdict.deciding.interval
+    assert low < 0 < high and verdict.deciding.p_value_adjusted > 0.05
+    assert "too close to call" in rec.reasons[0]
+
+
+def test_recommend_sigmoid_significantly_better_is_not_close(toy_profile):
+    rec = recommend(toy_profile, _curves(WORSE, WORSE), None)
+    assert rec.formulation == "sigmoid" and not rec.too_close_to_call
+    assert rec.per_metric["f1_micro"].deciding.advantage < 0
+
+
+def test_recommend_memory_budget_overrules_a_better_powerset(toy_profile):
+    curves = _curves(BETTER, BETTER)
+    head = toy_profile.heads.powerset.float32_bytes
+    pruned = recommend(toy_profile, curves, None).per_metric["f1_micro"].comparisons["pruned-powerset"]
+    assert pruned.head_bytes < head  # the pruned powerset drops the labelset seen once
+    rec = recommend(toy_profile, curves, None, memory_budget=pruned.head_bytes - 1)
+    assert rec.formulation == "sigmoid" and not rec.too_close_to_call
+    assert "memory budget" in rec.reasons[0]
+    # a budget between the two heads: only the pruned powerset fits
+    rec = recommend(toy_profile, curves, None, memory_budget=pruned.head_bytes)
+    assert rec.formulation == "pruned-powerset"
+
+
+def test_recommend_hamming_loss_lower_is_better(toy_profile):
+    loss = {"sigmoid": np.full(5, 0.20) + [0.0, 0.01, -0.01, 0.0, 0.0],
+            "powerset": np.full(5, 0.12) + [0.0, 0.0, 0.01, -0.01, 0.0],
+            "pruned": np.full(5, 0.30) + [0.01, 0.0, 0.0, 0.0, -0.01]}
+    rec = recommend(toy_profile, _curves(NOISE, WORSE, **loss), None, metric="hamming_loss")
+    verdict = rec.per_metric["hamming_loss"]
+    assert verdict.lower_is_better and rec.formulation == "powerset"
+    assert verdict.deciding.difference == pytest.approx(-0.08)
+    assert verdict.deciding.advantage == pytest.approx(0.08) and verdict.deciding.effect_size > 0
+    assert verdict.deciding.interval[1] < 0
+
+
+def test_recommend_extrapolates_with_paired_bootstrap(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        fits = fit_curves(curves, n_bootstrap=50)
+    rec = recommend(toy_profile, curves, fits, target_n=1000)
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert rec.basis == "extrapolated" and c.basis == "extrapolated" and c.train_size == 1000
+    sig, cand = fits.fits["sigmoid"]["f1_micro"], fits.fits["powerset"]["f1_micro"]
+    assert c.difference == pytest.approx(float(cand.predict([1000])[0] - sig.predict([1000])[0]))
+    boot = cand.bootstrap_scores([1000])[:, 0] - sig.bootstrap_scores([1000])[:, 0]
+    boot = boot[np.isfinite(boot)]
+    assert c.n_runs == boot.size
+    assert c.interval[0] == pytest.approx(np.percentile(boot, 1.25))
+    assert c.interval[1] == pytest.approx(np.percentile(boot, 98.75))
+
+
+def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):
+    d = recommend(toy_profile, _curves(NOISE, WORSE), None).to_dict()
+    json.dumps(d, allow_nan=False)
+    for key in ("metric", "formulation", "too_close_to_call", "reasons", "per_metric", "head_table"):
+        assert key in d
+    assert set(d["per_metric"]) == set(METRICS)
+    for entry in d["per_metric"].values():
+        for key in ("formulation", "p_value", "difference", "interval", "test", "effect_size"):
+            assert key in entry
+    heads = {row["formulation"]: row for row in d["head_table"]}
+    assert heads["sigmoid"]["n_params"] == 4 * 3 + 3
+    assert heads["full-powerset"]["n_outputs"] == 8
+
+
+def test_recommend_reasons_carry_the_numbers(toy_profile):
+    rec = recommend(toy_profile, _curves(NOISE, WORSE), None)
+    text = " ".join(rec.reasons)
+    n_labelsets = toy_profile.labelsets.n_labelsets
+    assert f"softmax over {n_labelsets} combinations" in text
+    assert f"{toy_profile.heads.powerset.n_params:,} parameters" in text
+
+
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        ({"metric": "accuracy"}, "'metric' parameter of recommend"),
+        ({"alpha": 1.5}, "'alpha' parameter"),
+        ({"memory_budget": 0}, "'memory_budget' parameter"),
+        ({"test": "wilcoxon"}, "'test' parameter"),
+        ({"target_n": 10_000}, "'target_n' parameter"),
+    ],
+)
+def test_recommend_rejects_bad_options(toy_profile, options, match):
+    with pytest.raises(ParameterError, match=match):
+        recommend(toy_profile, _curves(NOISE, WORSE), None, **options)
+
+
+def test_conflicting_duplicates_dense_and_sparse_agree():
+    X = np.array([[1, 0, 2], [1, 0, 2], [0, 1, 0], [0, 1, 0], [0, 1, 0], [3, 3, 3], [-0.0, 0, 0], [0, 0, 0]])
+    Y = np.array([[1, 0], [0, 1], [1, 1], [1, 1], [1, 1], [0, 0], [1, 0], [0, 1]])
+    dense = conflicting_duplicates(MultilabelDataset.from_arrays(X, Y))
+    sparse = conflicting_duplicates(MultilabelDataset.from_arrays(sp.csr_matrix(X), Y))
+    for result in (dense, sparse):
+        assert result.n_duplicate_groups == 3
+        assert result.n_duplicate_samples == 7
+        assert result.n_conflicting_groups == 2
+        assert result.n_conflicting_samples == 4
+        assert result.share_conflicting == pytest.approx(4 / 8)
+        assert result.examples == ((0, 1), (6, 7))
+
+
+def test_build_checklist_items_and_statuses():
+    rng = np.random.default_rng(1)
+    n = 60
+    X = rng.normal(size=(n, 3))
+    X[1] = X[0]  # a conflicting duplicate pair
+    Y = np.zeros((n, 4), dtype=np.uint8)
+    Y[:30, 0] = 1
+    Y[:3, 1] = 1  # 3 positives: below 10
+    Y[::2, 2] = 1
+    Y[1, 0] = 0  # row 1 differs from row 0 in its labels
+    ds = MultilabelDataset.from_arrays(X, Y, label_names=["a", "rare", "c", "never"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        prof = profile(ds)
+        checklist = build_checklist(ds, prof, None, None, memory_budget=10)
+    assert any("identical feature rows" in str(w.message) for w in caught)
+    status = {item.id: item.status for item in checklist.items}
+    assert status["label_positives"] == "warn"  # 1 of 3 learnable labels below 10
+    assert checklist.item("label_positives").value == 3
+    assert status["constant_labels"] == "warn" and "'never'" in checklist.item("constant_labels").explanation
+    assert status["powerset_memory"] == "fail" and checklist.failed
+    assert status["conflicting_duplicates"] == "warn"
+    assert checklist.item("conflicting_duplicates").value == pytest.approx(2 / n)
+    counts = prof.labelsets.counts
+    rare = checklist.item("rare_labelsets")
+    assert rare.value == pytest.approx(counts[counts < 5].sum() / n)
+    assert checklist.item("unseen_labelsets").value == pytest.approx(np.sum(counts == 1) / n)
+    assert checklist.item("imbalance").value == pytest.approx(prof.imbalance.mean_ir)
+    assert checklist.notes and "identical feature rows" in checklist.notes[0]
+    d = checklist.to_dict()
+    json.dumps(d, allow_nan=False)
+    assert d["status"] == "fail" and sum(d["counts"].values()) == len(d["items"])
+    for item in d["items"]:
+        assert set(item) >= {"id", "title", "status", "value", "threshold", "explanation"}
+
+
+def test_build_checklist_passes_with_generous_budget():
+    ds = _dataset()
+    prof = profile(ds)
+    checklist = build_checklist(ds, prof, None, None)
+    assert checklist.item("powerset_memory").status == "pass"
+    assert checklist.item("conflicting_duplicates").status == "pass"
+    assert checklist.item("label_positives").status == "pass"
+
+
+@pytest.fixture(scope="module")
+def emotions_results():
+    from feasibility import load
+    from feasibility.curves import learning_curves
+
+    ds = load("emotions")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        prof = profile(ds)
+        curves = learning_curves(ds, folds=3, n_sizes=4, jobs=2, use_cache=False)
+        fits = fit_curves(curves, n_bootstrap=50)
+    return ds, prof, curves, fits
+
+
+def test_recommend_on_emotions_is_consistent(emotions_results):
+    ds, prof, curves, fits = emotions_results
+    rec = recommend(prof, curves, fits)
+    for metric, verdict in rec.per_metric.items():
+        c = verdict.deciding
+        assert c is not None and c.n_runs == 3
+        # the decision agrees with its own numbers
+        significant = c.p_value_adjusted <= 0.05
+        assert verdict.too_close_to_call == (not significant) or verdict.formulation == "sigmoid"
+        if verdict.formulation != "sigmoid":
+            assert significant and c.advantage > 0
+        sig = curves.curves["sigmoid"].scores[metric][:, -1]
+        assert c.sigmoid_score == pytest.approx(sig.mean())
+    checklist = build_checklist(ds, prof, curves, fits)
+    ids = [item.id for item in checklist.items]
+    assert {"curve_slope", "samples_needed_sigmoid", "samples_needed_powerset"} <= set(ids)
+    assert checklist.item("label_positives").value == prof.label_counts.min()

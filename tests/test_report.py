@@ -1,0 +1,191 @@
+"""The HTML report, its JSON and the text summaries (feasibility.report, feasibility.pipeline)."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from feasibility.dataset import MultilabelDataset
+from feasibility.errors import DatasetError, FeasibilityWarning
+from feasibility.pipeline import RESULT_KEYS, report_paths, run_pipeline
+from feasibility.report.render import read_result, render_html, script_json, write_report
+from feasibility.report.text_report import checklist_text, verdict_text
+from feasibility.synthetic import make_latent_class_labels
+
+EVIL = "<script>alert(1)</script>"
+
+
+def _evil_dataset() -> MultilabelDataset:
+    base = make_latent_class_labels(240, n_features=6, n_labels=4, n_classes=6, random_state=3)
+    return MultilabelDataset.from_arrays(
+        base.X, base.Y,
+        label_names=[EVIL, "a&b", 'quote"d', "</script><b>x</b>"],
+        feature_names=[f"<f{j}>" for j in range(6)],
+        name="evil<name>",
+    )
+
+
+@pytest.fixture(scope="module")
+def result():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        return run_pipeline(
+            _evil_dataset(),
+            curve_options={"folds": 3, "n_sizes": 3, "jobs": 2, "use_cache": False},
+            fit_options={"n_bootstrap": 30},
+            command_line="feasibility report evil --metric f1_micro",
+        )
+
+
+@pytest.fixture(scope="module")
+def html(result):
+    return render_html(result)
+
+
+def test_run_pipeline_result_has_every_stage(result):
+    assert tuple(result) == RESULT_KEYS
+    json.dumps(result, allow_nan=False)
+    assert result["dataset"]["n_samples"] == 240
+    assert result["recommendation"]["metric"] == "f1_micro"
+    assert result["recommendation"]["formulation"] in ("sigmoid", "powerset", "pruned-powerset")
+    assert result["methods"]["command_line"].startswith("feasibility report")
+    assert set(result["methods"]["timings"]) >= {"profile", "curves", "fits", "checklist", "recommend", "total"}
+    assert result["methods"]["versions"]["numpy"] == np.__version__
+    assert result["methods"]["seed"] == 0
+
+
+def test_render_html_escapes_label_feature_and_file_names(html):
+    assert EVIL not in html
+    assert "</script><b>x</b>" not in html
+    assert "<b>x</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
+    assert "evil&lt;name&gt;" in html
+    # inside the JSON of the chart specs the label is \u003c-escaped
+    specs = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>', html, re.S)
+    assert specs and "\\u003cscript\\u003ealert(1)" in specs.group(1)
+    assert EVIL in json.dumps(json.loads(specs.group(1)), ensure_ascii=False)
+
+
+def test_render_html_is_self_contained(html):
+    assert html.count("window.vegaEmbed=") == 1  # the library is inlined once
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)
+    assert not re.search(r"<link[^>]*\bhref\s*=", html, re.I)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert '"$schema"' not in html
+    assert 0.5e6 < len(html.encode()) < 3e6
+
+
+def test_render_html_has_every_section_and_chart(result, html):
+    for section in ("verdict", "overview", "labels", "cooccurrence", "longtail", "samples",
+                    "heads", "curves", "samples-needed", "checklist", "methods"):
+        assert f'<section id="{section}"' in html
+    assert html.index('id="verdict"') < html.index('id="overview"')
+    chart_ids = re.findall(r'<div class="chart" id="([^"]+)"', html)
+    specs = json.loads(re.search(r'id="chart-specs">(.*?)</script>', html, re.S).group(1))
+    assert sorted(chart_ids) == sorted(specs)
+    for metric in result["curves"]["curves"]["sigmoid"]["scores"]:
+        assert f"chart-curve-{metric}" in chart_ids
+    assert "chart-coverage" in chart_ids
+    # every checklist item and every metric verdict is in the page
+    for item in result["checklist"]["items"]:
+        assert item["title"].replace("'", "&#39;").replace('"', "&#34;") in html
+    assert html.count("too close to call") >= sum(
+        v["too_close_to_call"] for v in result["recommendation"]["per_metric"].values()
+    )
+
+
+def _data_rows(spec) -> list[dict]:
+    """Every inline data row of a Vega-Lite spec (``data.values`` or ``datasets``)."""
+    rows = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "values" and isinstance(value, list):
+                rows += value
+            elif key == "datasets":
+                rows += [row for values in value.values() for row in values]
+            else:
+                rows += _data_rows(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            rows += _data_rows(value)
+    return rows
+
+
+def test_charts_draw_the_result_numbers(result):
+    from feasibility.report.charts import label_frequency_chart, learning_curve_chart
+
+    values = _data_rows(label_frequency_chart(result["profile"]))
+    assert sorted(v["count"] for v in values) == sorted(result["profile"]["label_counts"])
+    rows = _data_rows(learning_curve_chart(result, "f1_micro"))
+    measured = {(row["n"], row["mean"]) for row in rows if "mean" in row and row["formulation"] == "sigmoid"}
+    curve = result["curves"]["curves"]["sigmoid"]
+    assert sorted(measured) == list(zip(curve["train_sizes"], curve["scores"]["f1_micro"]["mean"]))
+    band = result["fits"]["fits"]["sigmoid"]["f1_micro"]["band"]
+    fitted = {(row["n"], row["mid"]) for row in rows if "mid" in row and row["formulation"] == "sigmoid"}
+    assert fitted == set(zip(band["n"], band["mid"]))
+
+
+def test_write_report_writes_html_and_json_atomically(result, tmp_path):
+    html_path, json_path = write_report(result, tmp_path / "sub" / "r.html")
+    assert html_path == tmp_path / "sub" / "r.html" and json_path == tmp_path / "sub" / "r.json"
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["r.html", "r.json"]
+    assert read_result(json_path) == json.loads(json.dumps(result))
+    # re-rendering from the JSON gives the same page
+    assert render_html(read_result(json_path)) == html_path.read_text(encoding="utf-8")
+
+
+def test_write_report_failure_leaves_previous_files(result, tmp_path):
+    html_path, json_path = write_report(result, tmp_path / "r.html")
+    before = html_path.read_bytes(), json_path.read_bytes()
+    broken = dict(result, methods=dict(result["methods"], seed=float("nan")))
+    with pytest.raises(ValueError):
+        write_report(broken, html_path)
+    assert (html_path.read_bytes(), json_path.read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json"]
+
+
+def test_read_result_errors(tmp_path):
+    with pytest.raises(DatasetError, match="file not found"):
+        read_result(tmp_path / "none.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(DatasetError, match="not a JSON file"):
+        read_result(bad)
+    bad.write_text('{"dataset": {}}')
+    with pytest.raises(DatasetError, match="'profile'"):
+        read_result(bad)
+
+
+def test_report_paths(tmp_path):
+    assert report_paths("emotions") == (
+        report_paths("emotions")[0], report_paths("emotions")[0].with_suffix(".json")
+    )
+    html, js = report_paths("emotions")
+    assert html.as_posix() == "reports/emotions.html" and js.as_posix() == "reports/emotions.json"
+    html, js = report_paths("x", tmp_path / "d" / "x.html")
+    assert js == tmp_path / "d" / "x.json"
+    html, _ = report_paths("a/b c", tmp_path)
+    assert html == tmp_path / "a_b_c.html"
+
+
+def test_script_json_cannot_close_the_script_element():
+    text = str(script_json({"k": "</script><!-- & \u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"k": "</script><!-- & \u2028"}
+
+
+def test_text_report(result):
+    text = verdict_text(result)
+    rec = result["recommendation"]
+    assert text.splitlines()[0].startswith(f"verdict for evil<name>: {rec['formulation']}")
+    for metric in rec["per_metric"]:
+        assert metric in text
+    check = checklist_text(result["checklist"])
+    lines = check.splitlines()
+    assert len(lines) == len(result["checklist"]["items"]) + 1
+    counts = result["checklist"]["counts"]
+    assert lines[-1] == f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
