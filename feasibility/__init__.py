@@ -2,20 +2,43 @@
 
 The pipeline, one stage per module::
 
-    dataset = load("emotions")            # feasibility.io
-    label_profile = profile(dataset)      # feasibility.profile
+    dataset = load("emotions")                          # feasibility.io
+    label_profile = profile(dataset)                    # feasibility.profile
+    curves = learning_curves(dataset)                   # feasibility.curves
+    fits = fit_curves(curves)                           # feasibility.fit
+    checklist = build_checklist(dataset, label_profile, curves, fits)
+    recommendation = recommend(label_profile, curves, fits)   # feasibility.recommend
+    result = run_pipeline(dataset)                      # all of the above, as one JSON-safe dict
+    build_report(result, "reports/emotions.html")       # HTML + JSON beside it
 """
 
+from .curves import LearningCurves, learning_curves
 from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
+from .fit import CurveFits, fit_curves
 from .io import load
+from .pipeline import run_pipeline
 from .profile import LabelProfile, profile
+from .recommend import Checklist, Recommendation, build_checklist, recommend
+from .report.render import render_html
+from .report.render import write_report as build_report
 
 __all__ = [
     "load",
     "profile",
-    "LabelProfile",
+    "learning_curves",
+    "fit_curves",
+    "build_checklist",
+    "recommend",
+    "run_pipeline",
+    "build_report",
+    "render_html",
     "MultilabelDataset",
+    "LabelProfile",
+    "LearningCurves",
+    "CurveFits",
+    "Checklist",
+    "Recommendation",
     "DatasetError",
     "FeasibilityError",
     "FeasibilityWarning",

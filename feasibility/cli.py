@@ -505,7 +505,9 @@ def check(
         )
         checklist = result["checklist"]
     typer.echo(checklist_text(checklist))
-    return 1 if checklist["status"] == "fail" else 0
+    if checklist["status"] == "fail":
+        raise typer.Exit(code=1)  # a command's return value is not its exit code
+    return 0
 
 
 @app.command()

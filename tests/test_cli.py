@@ -55,3 +55,52 @@ def test_profile_text_and_json(capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["labelsets"]["n_labelsets"] == 54  # mldr's num.labelsets for flags
     assert len(payload["cooccurrence"]["top_pairs"]) <= 3
+
+
+FAST = ["--folds", "3", "--n-sizes", "3", "--jobs", "1", "--n-bootstrap", "20"]
+
+
+def test_report_check_render_end_to_end(tmp_path, capsys):
+    html = tmp_path / "out" / "flags-report.html"
+    assert main(["report", "flags", "--out", str(html), *FAST]) == 0
+    out = capsys.readouterr().out
+    assert "verdict for flags:" in out and str(html) in out
+    result = json.loads(html.with_suffix(".json").read_text())
+    for key in ("dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods"):
+        assert key in result
+    assert result["recommendation"]["formulation"] in ("sigmoid", "powerset", "pruned-powerset")
+    assert set(result["recommendation"]["per_metric"]) >= {"f1_micro", "subset_accuracy", "hamming_loss"}
+    assert not list(html.parent.glob(".*.tmp"))  # no temp file left behind
+    # Re-render from the JSON alone.
+    html.unlink()
+    assert main(["render", str(html.with_suffix(".json"))]) == 0
+    assert html.is_file() and "<svg" not in html.read_text()[:100]
+    # The checklist alone: exit 0 when nothing fails, 1 when something fails.
+    code = main(["check", "flags", "--labels-only"])
+    out = capsys.readouterr().out
+    assert code in (0, 1) and "checklist:" in out
+    assert code == (1 if "FAIL" in out else 0)
+
+
+def test_check_fails_with_exit_1_on_a_failing_dataset(tmp_path, capsys):
+    # Two labels with 3 positives each: both below the 10-positive minimum -> fail.
+    rows = ["x,a,b"] + [f"{i},{int(i < 3)},{int(i >= 37)}" for i in range(40)]
+    path = tmp_path / "rare.csv"
+    path.write_text("\n".join(rows) + "\n")
+    assert main(["check", str(path), "--labels-last", "2", "--labels-only"]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_render_rejects_a_json_that_is_not_a_report(tmp_path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"hello": 1}')
+    assert main(["render", str(bad)]) == 2
+    assert "x.json" in capsys.readouterr().err
+
+
+def test_panel_index_escapes_names():
+    from feasibility.report.index import error_row, index_markdown, render_index
+
+    page = render_index([error_row("<script>alert(1)</script>", "failed <b>")])
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "failed" in index_markdown([error_row("x", "failed")])
