@@ -6,7 +6,9 @@ Parses options, calls the pipeline stages and prints; it computes nothing itself
 from __future__ import annotations
 
 import json
+import math
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -205,7 +207,14 @@ FormulationsOpt = Annotated[
 PruneOpt = Annotated[int, typer.Option("--prune-min-count", min=1, help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
 BudgetOpt = Annotated[
     float | None,
-    typer.Option("--budget", min=1.0, help="Seconds for the experiment; a cost model runs the largest sizes that fit and the fitted curves extrapolate the rest.", rich_help_panel=CURVES),
+    typer.Option(
+        "--budget",
+        min=0.0,
+        help="Seconds for the experiment: a cost model runs the largest sizes that fit and the fitted "
+        "curves extrapolate the rest (default: automatic, 15 min when the full grid would take longer; "
+        "0 = never cut).",
+        rich_help_panel=CURVES,
+    ),
 ]
 BackendOpt = Annotated[Backend, typer.Option("--backend", help="loky (local processes) or dask (a Dask cluster; needs --scheduler).", rich_help_panel=CURVES)]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.", rich_help_panel=CURVES)]
@@ -257,7 +266,7 @@ def _curve_options(
         "hidden_layer_sizes": hidden,
         "formulations": tuple(_split_list(formulations)),
         "prune_min_count": prune_min_count,
-        "budget": budget,
+        "budget": math.inf if budget == 0 else budget,
         "backend": Backend(backend).value,
         "scheduler": scheduler,
         "use_cache": not no_cache,
@@ -524,9 +533,15 @@ def render(
     return 0
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings are notes for the user: one line, no source location."""
+    typer.echo(f"feasibility: warning: {' '.join(str(message).split())}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 check failed, 2 bad input)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    warnings.showwarning = _show_warning
     try:
         # Typer/click print usage errors themselves and exit with 2.
         app(args=args, prog_name="feasibility", standalone_mode=True)

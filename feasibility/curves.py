@@ -57,7 +57,9 @@ class FormulationCurve:
     formulation: str
     train_sizes: np.ndarray  # (n_sizes,) int64, increasing, nested within a run
     scores: dict[str, np.ndarray]  # metric -> (n_runs, n_sizes) float64
-    unseen_labelset_share: np.ndarray  # (n_runs, n_sizes): test samples whose labelset is not in the training part
+    unseen_labelset_share: (
+        np.ndarray
+    )  # (n_runs, n_sizes): test samples whose labelset is not in the training part
     n_params: np.ndarray  # (n_runs, n_sizes) float64 (NaN when not run)
     n_classes: np.ndarray  # (n_runs, n_sizes): softmax classes (powerset) or sigmoid outputs
     fit_seconds: np.ndarray  # (n_runs, n_sizes)
@@ -276,6 +278,13 @@ _PROBE_LEVELS = 3
 #: The cost model's time ~ a * n^b exponent is kept in this range: fits are at least linear
 #: in the rows, and a steeper local slope from noisy small fits should not explode.
 _COST_EXPONENT_RANGE = (1.0, 2.5)
+#: Plans use predictions times this factor: lbfgs needs more iterations as n grows, and the
+#: machine may be shared, so a prediction from smaller sizes tends to be short.
+_COST_SAFETY = 1.5
+#: A planned job at a later size that is predicted to take less than this share of the
+#: budget runs at once (the full-size point of a cheap formulation is then never lost to
+#: a slower-than-predicted size of an expensive one).
+_EAGER_SHARE = 0.025
 _OWNER = "learning_curves"
 
 
@@ -1283,18 +1292,24 @@ def _run_with_budget(tasks, *, executor, budget, started, bar) -> _Outcome:
     for level in levels[_PROBE_LEVELS:]:
         if not pending:
             break
-        plan = _plan(
-            pending, cost, executor.n_workers, limit - (time.perf_counter() - started), cut_chains
-        )
-        batch = [t for t in pending if t.level == level and t.task_id in plan]
+        seconds_left = limit - (time.perf_counter() - started)
+        done = {(tasks[i].formulation, tasks[i].run, tasks[i].level) for i in results}
+        plan = _plan(pending, cost, executor.n_workers, seconds_left, cut_chains, done)
+        predicted = {t.task_id: cost.predict(t.formulation, t.size) for t in pending}
+        batch = [
+            t
+            for t in pending
+            if t.task_id in plan
+            and (t.level == level or _COST_SAFETY * predicted[t.task_id] <= _EAGER_SHARE * limit)
+        ]
         for task in pending:
             if task.level == level and task.task_id not in plan:
                 skipped.append(task)
                 cut_chains.add((task.formulation, task.run))
         bar.set_total(len(results) + len(plan))
         if batch:
-            run(batch, {t.task_id: cost.predict(t.formulation, t.size) for t in batch})
-        pending = [t for t in pending if t.level > level]
+            run(batch, predicted)
+        pending = [t for t in pending if t.level > level and t.task_id not in results]
     notes = []
     if skipped:
         notes.append(_budget_note(skipped, tasks, budget, limit, predicted_grid))
@@ -1307,17 +1322,20 @@ def _run_with_budget(tasks, *, executor, budget, started, bar) -> _Outcome:
     )
 
 
-def _plan(pending, cost: CostModel, n_workers: int, seconds_left: float, cut_chains) -> set[int]:
+def _plan(
+    pending, cost: CostModel, n_workers: int, seconds_left: float, cut_chains, done
+) -> set[int]:
     """Pick the largest set of pending jobs predicted to fit in ``seconds_left``.
 
     Cheapest jobs first (which maximises how many jobs run); a job joins only when the
     same run's job at the previous size is done or planned, so every measured curve is a
     prefix of the sizes. The wall time of a plan is the sum over sizes of the LPT
-    makespan, since sizes run one after the other.
+    makespan, since sizes run one after the other; predictions count ``_COST_SAFETY``
+    times.
     """
-    predicted = {t.task_id: cost.predict(t.formulation, t.size) for t in pending}
+    predicted = {t.task_id: _COST_SAFETY * cost.predict(t.formulation, t.size) for t in pending}
     planned: set[int] = set()
-    planned_chain: set[tuple[str, int, int]] = set()
+    planned_chain: set[tuple[str, int, int]] = set(done)
     per_level: dict[int, list[float]] = {}
     first_level = min(t.level for t in pending)
     for task in sorted(pending, key=lambda t: (predicted[t.task_id], t.level, t.task_id)):
