@@ -9,7 +9,7 @@ import json
 import math
 import sys
 import warnings
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +58,7 @@ LabelSepOpt = Annotated[
     str | None,
     typer.Option("--label-sep", help="Separator of a delimited-text label column, e.g. '|'.", rich_help_panel="Loading"),
 ]
-class MissingLabels(str, Enum):
+class MissingLabels(StrEnum):
     """What to do with rows whose labels are missing."""
 
     error = "error"
@@ -173,7 +173,7 @@ SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, sa
 JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES)]
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     """Who trains the heads."""
 
     auto = "auto"
@@ -181,14 +181,14 @@ class Engine(str, Enum):
     torch = "torch"
 
 
-class Model(str, Enum):
+class Model(StrEnum):
     """The network under the two heads."""
 
     linear = "linear"
     mlp = "mlp"
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     """Where the jobs run."""
 
     loky = "loky"
