@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from ._json import json_safe
 from .errors import DatasetError, FeasibilityWarning, ParameterError, invalid_parameter
 
 FORMULATIONS: tuple[str, ...] = ("sigmoid", "powerset", "pruned-powerset")
@@ -77,17 +78,17 @@ class FormulationCurve:
             "train_sizes": [int(n) for n in self.train_sizes],
             "scores": {metric: _summary(values) for metric, values in self.scores.items()},
             "unseen_labelset_share": _summary(self.unseen_labelset_share),
-            "n_params": _json_safe(_nanmean(self.n_params)),
-            "n_params_folds": _json_safe(self.n_params),
-            "n_classes": _json_safe(_nanmean(self.n_classes)),
-            "n_classes_folds": _json_safe(self.n_classes),
+            "n_params": json_safe(_nanmean(self.n_params)),
+            "n_params_folds": json_safe(self.n_params),
+            "n_classes": json_safe(_nanmean(self.n_classes)),
+            "n_classes_folds": json_safe(self.n_classes),
             "n_runs_done": [int(k) for k in np.isfinite(self.n_params).sum(axis=0)],
         }
         if timings:
-            result["fit_seconds"] = _json_safe(_nanmean(self.fit_seconds))
-            result["fit_seconds_folds"] = _json_safe(self.fit_seconds)
-            result["predict_seconds"] = _json_safe(_nanmean(self.predict_seconds))
-            result["predict_seconds_folds"] = _json_safe(self.predict_seconds)
+            result["fit_seconds"] = json_safe(_nanmean(self.fit_seconds))
+            result["fit_seconds_folds"] = json_safe(self.fit_seconds)
+            result["predict_seconds"] = json_safe(_nanmean(self.predict_seconds))
+            result["predict_seconds_folds"] = json_safe(self.predict_seconds)
         return result
 
     @classmethod
@@ -171,18 +172,18 @@ class LearningCurves:
             "n_train_full": int(self.n_train_full),
             "runs": [[int(r), int(f)] for r, f in self.runs],
             "engine": self.engine,
-            "options": _json_safe(self.options),
+            "options": json_safe(self.options),
             "curves": {name: curve.to_dict(timings=timings) for name, curve in self.curves.items()},
-            "label_prevalence": _json_safe(self.label_prevalence),
-            "sigmoid_r2_cs": _json_safe(self.sigmoid_r2_cs),
-            "powerset_class_shares": _json_safe(self.powerset_class_shares),
-            "powerset_r2_cs": _json_safe(self.powerset_r2_cs),
+            "label_prevalence": json_safe(self.label_prevalence),
+            "sigmoid_r2_cs": json_safe(self.sigmoid_r2_cs),
+            "powerset_class_shares": json_safe(self.powerset_class_shares),
+            "powerset_r2_cs": json_safe(self.powerset_r2_cs),
             "n_predictors": int(self.n_predictors),
-            "r2_cs_train_sizes": _json_safe(self.r2_cs_train_sizes),
+            "r2_cs_train_sizes": json_safe(self.r2_cs_train_sizes),
             "notes": list(self.notes),
         }
         if timings:
-            result["timings"] = _json_safe(self.timings)
+            result["timings"] = json_safe(self.timings)
         return result
 
     @classmethod
@@ -225,19 +226,6 @@ class LearningCurves:
 # -- JSON helpers ------------------------------------------------------------------------------
 
 
-def _json_safe(value):
-    """Return ``value`` with arrays as lists, numpy scalars as Python ones, NaN/inf as None."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _json_safe(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _float_array(values, shape: tuple[int, ...] | None = None) -> np.ndarray:
@@ -262,7 +250,7 @@ def _summary(values: np.ndarray) -> dict:
     mean = _nanmean(values)
     squares = np.where(done, (values - mean) ** 2, 0.0).sum(axis=0)
     std = np.where(count > 1, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
-    return {"mean": _json_safe(mean), "std": _json_safe(std), "folds": _json_safe(values)}
+    return {"mean": json_safe(mean), "std": json_safe(std), "folds": json_safe(values)}
 
 
 # -- the experiment ----------------------------------------------------------------------------
@@ -430,7 +418,7 @@ def learning_curves(
 
     dataset_hash = dataset.content_hash()
     # How the jobs run (jobs, backend) does not change the numbers: not part of the key.
-    cache_key = _json_safe(
+    cache_key = json_safe(
         {
             "version": CACHE_VERSION,
             "dataset_hash": dataset_hash,

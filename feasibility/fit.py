@@ -56,6 +56,7 @@ from scipy.optimize import brentq, least_squares
 from scipy.stats import norm
 from scipy.stats import t as student_t
 
+from ._json import finite_float, finite_floats
 from .curves import FORMULATIONS, LOSS_METRICS, METRICS
 from .errors import FeasibilityWarning, invalid_parameter
 from .sample_size import AnalyticSampleSize, analytic_sample_size
@@ -370,7 +371,7 @@ class Interval:
 
     def to_dict(self) -> dict:
         """Return ``{"estimate", "low", "high"}`` with NaN and infinities as None."""
-        return {"estimate": _safe(self.estimate), "low": _safe(self.low), "high": _safe(self.high)}
+        return {"estimate": finite_float(self.estimate), "low": finite_float(self.low), "high": finite_float(self.high)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -387,11 +388,11 @@ class SamplesNeeded:
     def to_dict(self) -> dict:
         """Return a JSON-safe dict."""
         return {
-            "target": _safe(self.target),
+            "target": finite_float(self.target),
             "target_kind": self.target_kind,
             "status": self.status,
             "n": self.n.to_dict(),
-            "p_reachable": _safe(self.p_reachable),
+            "p_reachable": finite_float(self.p_reachable),
             "asymptote": self.asymptote.to_dict(),
             "cap": SEARCH_CAP,
         }
@@ -430,9 +431,9 @@ class Band:
         """Return a JSON-safe dict of lists."""
         return {
             "n": [int(v) for v in self.n],
-            "low": _safe_list(self.low),
-            "mid": _safe_list(self.mid),
-            "high": _safe_list(self.high),
+            "low": finite_floats(self.low),
+            "mid": finite_floats(self.mid),
+            "high": finite_floats(self.high),
         }
 
 
@@ -524,12 +525,12 @@ class CurveFit:
         return {
             "model": self.model,
             "formula": None if self.model is None else MODELS[self.model].formula,
-            "params": {name: _safe(value) for name, value in self.params.items()},
-            "candidates": {name: _safe(value) for name, value in self.candidates.items()},
-            "backtest_error": _safe(self.backtest_error),
-            "last1_error": _safe(self.last1_error),
+            "params": {name: finite_float(value) for name, value in self.params.items()},
+            "candidates": {name: finite_float(value) for name, value in self.candidates.items()},
+            "backtest_error": finite_float(self.backtest_error),
+            "last1_error": finite_float(self.last1_error),
             "train_sizes": [int(v) for v in self.train_sizes],
-            "observed": _safe_list(self.observed),
+            "observed": finite_floats(self.observed),
             "n_runs": [int(v) for v in self.n_runs],
             "at_target": {str(n): interval.to_dict() for n, interval in self.at_target.items()},
             "samples_needed": None if self.samples_needed is None else self.samples_needed.to_dict(),
@@ -568,8 +569,8 @@ class Crossover:
             "leader_at_limit": self.leader_at_limit,
             "status": self.status,
             "n": self.n.to_dict(),
-            "p_crossover": _safe(self.p_crossover),
-            "past_crossover_n": _safe(self.past_crossover_n),
+            "p_crossover": finite_float(self.p_crossover),
+            "past_crossover_n": finite_float(self.past_crossover_n),
             "advantage_at_current": self.advantage_at_current.to_dict(),
             "advantage_at_limit": self.advantage_at_limit.to_dict(),
         }
@@ -1406,13 +1407,4 @@ def fit_curves(
     )
 
 
-def _safe(value) -> float | None:
-    """Return a JSON-safe float: NaN and infinities become None, numpy scalars Python floats."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
 
-
-def _safe_list(values) -> list:
-    return [_safe(v) for v in np.asarray(values, dtype=float).ravel()]

@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
+from ._json import json_safe
 from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityWarning, invalid_parameter
 
@@ -78,27 +79,10 @@ _BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
 # --------------------------------------------------------------------------------------
 
 
-def _json_safe(value):
-    """Convert a value to plain JSON types (NaN and infinities become ``None``)."""
-    if hasattr(value, "to_dict"):
-        return value.to_dict()
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind == "f":
-            return [_json_safe(v) for v in value.tolist()]
-        return value.tolist()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 def _fields_dict(obj) -> dict:
-    return {f.name: _json_safe(getattr(obj, f.name)) for f in fields(obj)}
+    return {f.name: json_safe(getattr(obj, f.name)) for f in fields(obj)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,16 +136,16 @@ class LabelsetStats:
             "max_labelset_frequency": self.max_labelset_frequency,
             "n_possible_labelsets": self.n_possible_labelsets,
             "max_possible_labelsets": self.max_possible_labelsets,
-            "powerset_coverage": _json_safe(self.powerset_coverage),
-            "log2_powerset_coverage": _json_safe(self.log2_powerset_coverage),
+            "powerset_coverage": json_safe(self.powerset_coverage),
+            "log2_powerset_coverage": json_safe(self.log2_powerset_coverage),
             "tail": [
-                {"fewer_than": k, "share_of_samples": _json_safe(s), "n_labelsets": int(c)}
+                {"fewer_than": k, "share_of_samples": json_safe(s), "n_labelsets": int(c)}
                 for k, s, c in zip(self.tail_thresholds, self.tail_shares, self.tail_labelsets)
             ],
             "table": table,
             "table_limit": max_labelsets,
             "n_labelsets_not_listed": self.n_labelsets - listed,
-            "share_not_listed": _json_safe(float(self.shares[listed:].sum())),
+            "share_not_listed": json_safe(float(self.shares[listed:].sum())),
         }
 
 
@@ -406,7 +390,7 @@ class LabelProfile:
             f.name: (
                 self.labelsets.to_dict(max_labelsets=max_labelsets)
                 if f.name == "labelsets"
-                else _json_safe(getattr(self, f.name))
+                else json_safe(getattr(self, f.name))
             )
             for f in fields(self)
         }

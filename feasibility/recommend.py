@@ -34,6 +34,7 @@ import scipy.sparse as sp
 from scipy import stats
 from statsmodels.stats.weightstats import DescrStatsW
 
+from ._json import json_safe
 from .curves import FORMULATIONS, LOSS_METRICS, METRICS
 from .dataset import MultilabelDataset
 from .errors import FeasibilityWarning, invalid_parameter
@@ -106,15 +107,6 @@ _FORMULATION_TITLES = {
 # --------------------------------------------------------------------------------------
 
 
-def _safe(value):
-    """JSON-safe scalar: numpy scalars to Python, NaN and infinities to None."""
-    if value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 @dataclass(frozen=True)
@@ -155,15 +147,15 @@ class Comparison:
             "train_size": int(self.train_size),
             "test": self.test,
             "n_runs": int(self.n_runs),
-            "candidate_score": _safe(self.candidate_score),
-            "sigmoid_score": _safe(self.sigmoid_score),
-            "difference": _safe(self.difference),
-            "advantage": _safe(self.advantage),
-            "interval": [_safe(self.interval[0]), _safe(self.interval[1])],
-            "confidence": _safe(self.confidence),
-            "p_value": _safe(self.p_value),
-            "p_value_adjusted": _safe(self.p_value_adjusted),
-            "effect_size": _safe(self.effect_size),
+            "candidate_score": json_safe(self.candidate_score),
+            "sigmoid_score": json_safe(self.sigmoid_score),
+            "difference": json_safe(self.difference),
+            "advantage": json_safe(self.advantage),
+            "interval": [json_safe(self.interval[0]), json_safe(self.interval[1])],
+            "confidence": json_safe(self.confidence),
+            "p_value": json_safe(self.p_value),
+            "p_value_adjusted": json_safe(self.p_value_adjusted),
+            "effect_size": json_safe(self.effect_size),
             "effect_size_kind": self.effect_size_kind,
             "significant": bool(self.significant),
             "fits_memory_budget": bool(self.fits_memory_budget),
@@ -195,16 +187,16 @@ class MetricVerdict:
             "basis": None if deciding is None else deciding.basis,
             "train_size": None if deciding is None else int(deciding.train_size),
             "test": None if deciding is None else deciding.test,
-            "p_value": None if deciding is None else _safe(deciding.p_value),
-            "p_value_adjusted": None if deciding is None else _safe(deciding.p_value_adjusted),
-            "difference": None if deciding is None else _safe(deciding.difference),
+            "p_value": None if deciding is None else json_safe(deciding.p_value),
+            "p_value_adjusted": None if deciding is None else json_safe(deciding.p_value_adjusted),
+            "difference": None if deciding is None else json_safe(deciding.difference),
             "interval": [None, None]
             if deciding is None
-            else [_safe(deciding.interval[0]), _safe(deciding.interval[1])],
-            "confidence": None if deciding is None else _safe(deciding.confidence),
-            "effect_size": None if deciding is None else _safe(deciding.effect_size),
-            "sigmoid_score": None if deciding is None else _safe(deciding.sigmoid_score),
-            "candidate_score": None if deciding is None else _safe(deciding.candidate_score),
+            else [json_safe(deciding.interval[0]), json_safe(deciding.interval[1])],
+            "confidence": None if deciding is None else json_safe(deciding.confidence),
+            "effect_size": None if deciding is None else json_safe(deciding.effect_size),
+            "sigmoid_score": None if deciding is None else json_safe(deciding.sigmoid_score),
+            "candidate_score": None if deciding is None else json_safe(deciding.candidate_score),
             "comparisons": {name: c.to_dict() for name, c in self.comparisons.items()},
             "reason": self.reason,
         }
@@ -233,7 +225,7 @@ class HeadRow:
             "n_params": int(self.n_params),
             "float32_bytes": int(self.float32_bytes),
             "float32_bytes_human": self.float32_bytes_human,
-            "samples_per_param": _safe(float(self.samples_per_param)),
+            "samples_per_param": json_safe(float(self.samples_per_param)),
             "fits_memory_budget": bool(self.fits_memory_budget),
             "samples_needed": self.samples_needed,
         }
@@ -305,7 +297,7 @@ class CheckItem:
             "id": self.id,
             "title": self.title,
             "status": self.status,
-            "value": _safe(self.value),
+            "value": json_safe(self.value),
             "value_text": self.value_text,
             "threshold": self.threshold,
             "explanation": self.explanation,
@@ -369,7 +361,7 @@ class DuplicateRows:
             "n_duplicate_samples": self.n_duplicate_samples,
             "n_conflicting_groups": self.n_conflicting_groups,
             "n_conflicting_samples": self.n_conflicting_samples,
-            "share_conflicting": _safe(self.share_conflicting),
+            "share_conflicting": json_safe(self.share_conflicting),
             "examples": [list(group) for group in self.examples],
         }
 

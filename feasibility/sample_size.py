@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from ._json import finite_float
 from .errors import FeasibilityWarning, invalid_parameter
 
 #: Nagelkerke R^2 assumed when the data give no usable R^2 (Riley et al. 2020's conservative choice).
@@ -108,19 +109,19 @@ class RileyResult:
         """Return a JSON-safe dict."""
         return {
             "n_parameters": int(self.n_parameters),
-            "prevalence": _safe(self.prevalence),
-            "r2_cs": _safe(self.r2_cs),
-            "max_r2_cs": _safe(self.max_r2_cs),
-            "nagelkerke_r2": _safe(self.nagelkerke_r2),
-            "shrinkage_target": _safe(self.shrinkage_target),
-            "shrinkage_optimism": _safe(self.shrinkage_optimism),
+            "prevalence": finite_float(self.prevalence),
+            "r2_cs": finite_float(self.r2_cs),
+            "max_r2_cs": finite_float(self.max_r2_cs),
+            "nagelkerke_r2": finite_float(self.nagelkerke_r2),
+            "shrinkage_target": finite_float(self.shrinkage_target),
+            "shrinkage_optimism": finite_float(self.shrinkage_optimism),
             "criteria": {
                 "shrinkage": int(self.n_shrinkage),
                 "optimism": int(self.n_optimism),
                 "intercept": int(self.n_intercept),
             },
             "n": int(self.n),
-            "events_per_parameter": _safe(self.events_per_parameter),
+            "events_per_parameter": finite_float(self.events_per_parameter),
         }
 
 
@@ -224,9 +225,9 @@ class PateResult:
         return {
             "n_categories": int(self.n_categories),
             "n_parameters": int(self.n_parameters),
-            "overall_r2_cs": _safe(self.overall_r2_cs),
-            "overall_max_r2_cs": _safe(self.overall_max_r2_cs),
-            "pairwise_nagelkerke": _safe(self.pairwise_nagelkerke),
+            "overall_r2_cs": finite_float(self.overall_r2_cs),
+            "overall_max_r2_cs": finite_float(self.overall_max_r2_cs),
+            "pairwise_nagelkerke": finite_float(self.pairwise_nagelkerke),
             "criteria": {
                 "shrinkage": int(self.n_shrinkage),
                 "optimism": int(self.n_optimism),
@@ -373,7 +374,7 @@ class LabelSampleSize:
         """Return a JSON-safe dict."""
         return {
             "label": int(self.label),
-            "r2_cs_apparent": _safe(self.r2_cs_apparent),
+            "r2_cs_apparent": finite_float(self.r2_cs_apparent),
             "r2_source": self.r2_source,
             **self.result.to_dict(),
         }
@@ -492,10 +493,3 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
         notes=tuple(notes),
     )
 
-
-def _safe(value) -> float | None:
-    """Return a JSON-safe float (NaN and infinities become None)."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None

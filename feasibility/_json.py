@@ -1,0 +1,44 @@
+"""JSON-safe conversion shared by every stage's ``to_dict()``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def json_safe(value):
+    """Return ``value`` as plain JSON types: arrays as lists, numpy scalars as Python ones,
+    NaN and infinities as ``None``, objects with ``to_dict()`` as their dict.
+
+    Examples
+    --------
+    >>> json_safe({"a": np.array([1.0, np.nan]), "b": np.int64(3)})
+    {'a': [1.0, None], 'b': 3}
+    """
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, np.ndarray):
+        return json_safe(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    return value
+
+
+def finite_float(value) -> float | None:
+    """Return ``value`` as a Python float, or ``None`` when it is missing, NaN or infinite."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def finite_floats(values) -> list:
+    """Flatten ``values`` to a list of :func:`finite_float`."""
+    return [finite_float(v) for v in np.asarray(values, dtype=float).ravel()]
