@@ -357,9 +357,20 @@ def curves(
 
 # ----------------------------------------------------------------------------- report
 
+class Metric(StrEnum):
+    """Headline metric of the verdict."""
+
+    f1_micro = "f1_micro"
+    subset_accuracy = "subset_accuracy"
+    hamming_loss = "hamming_loss"
+    f1_macro = "f1_macro"
+    f1_samples = "f1_samples"
+    jaccard = "jaccard"
+
+
 MetricOpt = Annotated[
-    str,
-    typer.Option("--metric", help="Headline metric: f1_micro, subset_accuracy, hamming_loss, f1_macro, f1_samples, jaccard.", rich_help_panel="Decision"),
+    Metric,
+    typer.Option("--metric", help="Headline metric of the verdict (every metric gets its own row too).", rich_help_panel="Decision"),
 ]
 ReportTargetNOpt = Annotated[
     int | None,
@@ -400,7 +411,7 @@ def _run_report_pipeline(
         dataset,
         curve_options=options,
         fit_options=_fit_options(**fit_kwargs),
-        metric=metric,
+        metric=Metric(metric).value,
         target_n=target_n,
         memory_budget=_parse_bytes(memory_budget),
         min_positives=min_positives,
@@ -418,7 +429,7 @@ def report(
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
-    metric: MetricOpt = "f1_micro",
+    metric: MetricOpt = Metric.f1_micro,
     target_n: ReportTargetNOpt = None,
     memory_budget: MemoryBudgetOpt = "1GiB",
     min_positives: MinPositivesOpt = 10,
@@ -475,7 +486,7 @@ def check(
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
-    metric: MetricOpt = "f1_micro",
+    metric: MetricOpt = Metric.f1_micro,
     target_n: ReportTargetNOpt = None,
     memory_budget: MemoryBudgetOpt = "1GiB",
     min_positives: MinPositivesOpt = 10,
@@ -500,7 +511,8 @@ def check(
         dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
         checklist = build_checklist(
             dataset, profile(dataset), None, None,
-            min_positives=min_positives, memory_budget=_parse_bytes(memory_budget), metric=metric,
+            min_positives=min_positives, memory_budget=_parse_bytes(memory_budget),
+            metric=Metric(metric).value,
         ).to_dict()
     else:
         _, result = _run_report_pipeline(
