@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def info(c, dataset="emotions", json=False):
 )
 def report(c, dataset="emotions", out="", options=""):
     """Write the HTML report (and its JSON) for one dataset."""
-    out_option = f" --out {out}" if out else ""
-    result = c.run(f"{sys.executable} -m feasibility report {dataset}{out_option} {options}", warn=True, pty=False)
+    out_option = f" --out {shlex.quote(out)}" if out else ""
+    result = c.run(
+        f"{sys.executable} -m feasibility report {shlex.quote(dataset)}{out_option} {options}",
+        warn=True, pty=False,
+    )
     if result.exited:
         raise Exit(f"report for {dataset} failed", code=result.exited)
 
@@ -98,7 +102,8 @@ def panel(c, folder=str(PANEL), out=str(REPORTS / "panel"), options=""):
         extra = PANEL_OPTIONS.get(path.name, "")
         print(f"\n=== {path.name}", flush=True)
         result = c.run(
-            f"{sys.executable} -m feasibility report {path} --out {html} {extra} {options}",
+            f"{sys.executable} -m feasibility report {shlex.quote(str(path))} "
+            f"--out {shlex.quote(str(html))} {extra} {options}",
             warn=True, pty=False,
         )
         if result.exited:

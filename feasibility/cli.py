@@ -234,21 +234,34 @@ def _split_list(text: str | None) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
+def _parse_sizes(text: str) -> list[int] | list[float]:
+    """Counts (all whole numbers >= 1) or fractions (all in (0, 1]) of the training part."""
+    from .errors import ParameterError
+
+    try:
+        numbers = [float(part) for part in _split_list(text)]
+    except ValueError:
+        numbers = []
+    if not numbers or not all(math.isfinite(n) and n > 0 for n in numbers):
+        raise ParameterError(
+            f"--sizes must be positive counts (100,400,1600) or fractions (0.1,0.5,1). Got {text!r} instead."
+        )
+    if all(n <= 1 for n in numbers) and any(n < 1 for n in numbers):
+        return numbers
+    if all(n.is_integer() for n in numbers):
+        return [int(n) for n in numbers]
+    raise ParameterError(
+        f"--sizes must be all whole counts or all fractions in (0, 1]. Got {text!r} instead."
+    )
+
+
 def _curve_options(
     *, folds, repeats, sizes, n_sizes, min_size, seed, jobs, engine, model, hidden_layers,
     formulations, prune_min_count, budget, backend, scheduler, no_cache, progress,
 ) -> dict:
     from .errors import ParameterError
 
-    parsed_sizes = None
-    if sizes:
-        try:
-            numbers = [float(part) for part in _split_list(sizes)]
-        except ValueError:
-            raise ParameterError(f"--sizes must be numbers separated by commas. Got {sizes!r} instead.") from None
-        parsed_sizes = numbers if any(0 < n <= 1 and not n.is_integer() for n in numbers) or all(
-            0 < n <= 1 for n in numbers
-        ) and any(n < 1 for n in numbers) else [int(n) for n in numbers]
+    parsed_sizes = _parse_sizes(sizes) if sizes else None
     try:
         hidden = tuple(int(part) for part in _split_list(hidden_layers))
     except ValueError:
@@ -394,8 +407,8 @@ def _parse_bytes(text: str) -> int:
         value = float(number) * units[unit]
     except (KeyError, ValueError):
         raise ParameterError(f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead.") from None
-    if value <= 0:
-        raise ParameterError(f"--memory-budget must be positive. Got {text!r} instead.")
+    if not math.isfinite(value) or value <= 0:
+        raise ParameterError(f"--memory-budget must be a positive, finite size. Got {text!r} instead.")
     return int(value)
 
 

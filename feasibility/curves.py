@@ -260,7 +260,7 @@ def _summary(values: np.ndarray) -> dict:
 AUTO_BUDGET_SECONDS = 900.0
 BACKENDS: tuple[str, ...] = ("loky", "dask")
 #: Bump when the meaning of cached results changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard
 #: Levels (training sizes) always run before the cost model predicts anything.
 _PROBE_LEVELS = 3
 #: The cost model's time ~ a * n^b exponent is kept in this range: fits are at least linear
@@ -431,6 +431,11 @@ def learning_curves(
         cache_file = _cache_path(cache_dir, dataset.name, cache_key)
         cached = _read_cache(cache_file, cache_key)
         if cached is not None:
+            # Repeat what the run warned about (constant labels, budget cuts): a cache hit
+            # must not hide it.
+            for note in cached.notes:
+                if note.startswith(_WARN_PREFIXES):
+                    warnings.warn(note, FeasibilityWarning, stacklevel=2)
             return cached
 
     splits = outer_splits(Y, folds=options["folds"], repeats=options["repeats"], seed=seed)
@@ -510,6 +515,11 @@ def _validate_options(dataset, **given) -> dict:
         raise invalid_parameter("repeats", _OWNER, "an int >= 1", repeats)
     if dataset.n_labels < 1:
         raise DatasetError(f"{dataset.name}: the dataset has no labels; nothing to learn.")
+    if dataset.n_features == 0:
+        raise DatasetError(
+            f"{dataset.name}: the dataset has no feature columns; learning curves need "
+            f"features (the label profile does not: use 'feasibility profile')."
+        )
     if dataset.n_samples < 2 * folds:
         raise DatasetError(
             f"{dataset.name}: {dataset.n_samples} samples cannot be split into {folds} folds "
@@ -979,8 +989,10 @@ def _scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict[str, float]:
         "hamming_loss": float(hamming_loss(Y_true, Y_pred)),
         "f1_micro": float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)),
         "f1_macro": float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)),
-        "f1_samples": float(f1_score(Y_true, Y_pred, average="samples", zero_division=0)),
-        "jaccard": float(jaccard_score(Y_true, Y_pred, average="samples", zero_division=0)),
+        # A sample with no label predicted as having none is a perfect match: the
+        # samples-averaged scores count it as 1 (zero_division=1), not 0.
+        "f1_samples": float(f1_score(Y_true, Y_pred, average="samples", zero_division=1)),
+        "jaccard": float(jaccard_score(Y_true, Y_pred, average="samples", zero_division=1)),
     }
 
 
@@ -1091,7 +1103,13 @@ class _DaskExecutor:
                 ) from error
             self._owns_client = False
         else:
-            self.client = distributed.Client(scheduler)
+            try:
+                self.client = distributed.Client(scheduler, timeout="20s")
+            except OSError as error:
+                raise ParameterError(
+                    f"The Dask scheduler at {scheduler!r} cannot be reached ({error}); check "
+                    f"the --scheduler address and that the scheduler is running."
+                ) from None
             self._owns_client = True
         self.n_workers = max(1, sum(self.client.nthreads().values()))
         self._data = None

@@ -72,14 +72,15 @@ class MultilabelDataset:
     def content_hash(self) -> str:
         """Return a SHA-256 hex digest of ``X``, ``Y`` and the names (cache key)."""
         digest = hashlib.sha256()
-        # memoryview hashes the buffers without copying them.
-        digest.update(memoryview(np.ascontiguousarray(self.Y)).cast("B"))
         if sp.issparse(self.X):
             csr = self.X.tocsr()
-            for part in (csr.indptr, csr.indices, csr.data):
-                digest.update(memoryview(np.ascontiguousarray(part)).cast("B"))
+            parts = [self.Y, csr.indptr, csr.indices, csr.data]
         else:
-            digest.update(memoryview(np.ascontiguousarray(self.X)).cast("B"))
+            parts = [self.Y, self.X]
+        for part in parts:
+            # memoryview hashes the buffer without copying it (an empty one has no buffer).
+            array = np.ascontiguousarray(part)
+            digest.update(memoryview(array).cast("B") if array.size else b"")
         digest.update(repr(self.X.shape).encode())
         digest.update("\x00".join(self.label_names).encode())
         digest.update("\x00".join(self.feature_names).encode())

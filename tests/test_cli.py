@@ -104,3 +104,39 @@ def test_panel_index_escapes_names():
     page = render_index([error_row("<script>alert(1)</script>", "failed <b>")])
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert "failed" in index_markdown([error_row("x", "failed")])
+
+
+def test_bad_curve_and_report_options_are_one_line_errors(tmp_path, capsys):
+    for args, message in [
+        (["--sizes", "nan"], "--sizes must be positive"),
+        (["--sizes", "100.7,200"], "all whole counts or all fractions"),
+        (["--memory-budget", "1e400"], "positive, finite size"),
+        (["--out", "/proc/no/such/x.html", "--folds", "2", "--n-sizes", "2", "--n-bootstrap", "10"], "cannot write there"),
+    ]:
+        assert main(["report", "flags", *args]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+
+
+def test_render_directory_and_incomplete_result(tmp_path, capsys):
+    folder = tmp_path / "dir.json"
+    folder.mkdir()
+    assert main(["render", str(folder)]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    partial = tmp_path / "partial.json"
+    keys = ("dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods")
+    partial.write_text(json.dumps({key: {} for key in keys}))
+    assert main(["render", str(partial)]) == 2
+    assert "not a complete report result" in capsys.readouterr().err
+
+
+def test_panel_index_links_are_relative_and_encoded():
+    from feasibility.report.index import index_row
+
+    result = {
+        "dataset": {"name": "x", "n_samples": 1, "n_labels": 2},
+        "profile": {"labelsets": {"n_labelsets": 1}},
+        "checklist": {"counts": {}},
+        "recommendation": {"formulation": "sigmoid", "too_close_to_call": True, "metric": "f1_micro"},
+    }
+    assert index_row(result, "javascript:alert(1).html")["href"] == "./javascript%3Aalert%281%29.html"

@@ -554,3 +554,23 @@ def test_learning_curves_on_emotions():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_scores_count_an_empty_labelset_predicted_empty_as_a_match():
+    from feasibility.curves import _scores
+
+    Y = np.array([[0, 0], [1, 0], [0, 0], [0, 1]])
+    perfect = _scores(Y, Y)
+    assert perfect["f1_samples"] == 1.0 and perfect["jaccard"] == 1.0
+    # Rows: wrong, right, right (both empty), wrong -> 0.5.
+    half = _scores(Y, np.array([[1, 0], [1, 0], [0, 0], [0, 0]]))
+    assert half["f1_samples"] == 0.5 and half["jaccard"] == 0.5
+
+
+def test_learning_curves_refuses_a_dataset_without_features():
+    from feasibility import DatasetError
+    from feasibility.dataset import MultilabelDataset
+
+    data = MultilabelDataset.from_arrays(np.zeros((40, 0)), np.eye(2, dtype=int)[np.arange(40) % 2])
+    with pytest.raises(DatasetError, match="no feature columns"):
+        learning_curves(data, folds=2, use_cache=False)

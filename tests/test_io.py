@@ -414,3 +414,21 @@ def test_generated_arff_round_trips(tmp_path, n_rows, n_labels, n_features, spar
     np.testing.assert_array_equal(dense_X, expected.astype(np.float32))
     assert ds.is_sparse == sparse
     assert ds.label_names == tuple(f"label {j}" for j in range(n_labels))
+
+
+def test_non_finite_and_out_of_range_features_are_imputed(tmp_path):
+    path = tmp_path / "inf.csv"
+    path.write_text("x,big,a,b\ninf,1e300,0,1\n1,2,1,0\n3,4,1,1\n")
+    ds = load(path, labels_last=2)
+    assert np.isfinite(ds.X).all()
+    np.testing.assert_allclose(ds.X[:, 0], [2.0, 1.0, 3.0])  # inf -> mean of 1 and 3
+    np.testing.assert_allclose(ds.X[:, 1], [3.0, 2.0, 4.0])  # 1e300 overflows float32
+    assert any("non-finite" in note for note in ds.notes)
+
+
+def test_labels_only_file_loads_and_hashes(tmp_path):
+    path = tmp_path / "labels_only.csv"
+    path.write_text("a,b\n0,1\n1,0\n1,1\n")
+    ds = load(path, labels=["a", "b"])
+    assert ds.n_features == 0
+    assert len(ds.content_hash()) == 64

@@ -6,6 +6,7 @@ import bz2
 import gzip
 import lzma
 import os
+import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,26 +191,35 @@ def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+#: Values beyond float32's range cannot be represented in X (float32): they count as missing.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def impute_dense(X: np.ndarray, feature_names: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Replace NaN by the column mean of the observed values (0 when a column has none)."""
-    missing = np.isnan(X)
+    """Replace missing (NaN), infinite or out-of-float32-range values by the column mean of
+    the observed values (0 when a column has none)."""
+    with np.errstate(invalid="ignore"):
+        missing = ~(np.abs(X) <= FLOAT32_MAX)
     if not missing.any():
         return X, []
     counts = missing.sum(axis=0)
-    with np.errstate(invalid="ignore"):
-        means = np.nanmean(np.where(missing.all(axis=0), 0.0, X), axis=0)
+    with warnings.catch_warnings():  # an all-missing column has no mean: it gets 0 below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = np.nanmean(np.where(missing, np.nan, X), axis=0)
     means = np.nan_to_num(means)
     X = np.where(missing, means, X)
     columns = np.flatnonzero(counts)
     return X, [
-        f"imputed {int(counts.sum())} missing feature value(s) in {len(columns)} column(s) "
+        f"imputed {int(counts.sum())} missing or non-finite feature value(s) in {len(columns)} column(s) "
         f"with the column mean (e.g. {feature_names[columns[0]]!r})"
     ]
 
 
 def impute_sparse(X: sp.csr_matrix, feature_names: list[str]) -> tuple[sp.csr_matrix, list[str]]:
-    """Replace stored NaN by the column mean of the observed values (implicit zeros count)."""
-    nan_mask = np.isnan(X.data)
+    """Replace stored NaN, infinite or out-of-float32-range values by the column mean of the
+    observed values (implicit zeros count)."""
+    with np.errstate(invalid="ignore"):
+        nan_mask = ~(np.abs(X.data) <= FLOAT32_MAX)
     if not nan_mask.any():
         return X, []
     X = X.tocsr(copy=True)
@@ -222,7 +232,7 @@ def impute_sparse(X: sp.csr_matrix, feature_names: list[str]) -> tuple[sp.csr_ma
     X.data[nan_mask] = means[columns_of_data[nan_mask]]
     columns = np.flatnonzero(missing_per_column)
     return X, [
-        f"imputed {int(nan_mask.sum())} missing feature value(s) in {len(columns)} column(s) "
+        f"imputed {int(nan_mask.sum())} missing or non-finite feature value(s) in {len(columns)} column(s) "
         f"with the column mean (e.g. {feature_names[columns[0]]!r})"
     ]
 

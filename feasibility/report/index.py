@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -38,12 +39,16 @@ td.num{text-align:right}.close{color:#777}.err{color:#a00}
 
 
 def index_row(result: dict, href: str | None) -> dict:
-    """Summarise one report result (the JSON beside a report) as an index row."""
+    """Summarise one report result (the JSON beside a report) as an index row.
+
+    ``href`` is a file name beside the index; it is made a relative, percent-encoded URL
+    so that no file name can become a ``javascript:`` link or break the page.
+    """
     recommendation = result["recommendation"]
     counts = result["checklist"].get("counts", {})
     return {
         "name": result["dataset"]["name"],
-        "href": href,
+        "href": None if href is None else "./" + quote(href),
         "error": None,
         "n_samples": result["dataset"]["n_samples"],
         "n_labels": result["dataset"]["n_labels"],

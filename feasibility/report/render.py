@@ -172,11 +172,22 @@ def render_html(result: dict) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Raises
+    ------
+    DatasetError
+        When the folder cannot be created or written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        raise DatasetError(
+            f"{path}: cannot write there ({error.strerror or error}); choose another --out."
+        ) from None
     try:
         with handle:
             handle.write(text)
@@ -209,7 +220,13 @@ def write_report(result: dict, html_path: str | os.PathLike) -> tuple[Path, Path
     """
     html_path = Path(html_path)
     json_path = html_path.with_suffix(".json")
-    html = render_html(result)  # render first: a failure leaves no half-written pair
+    try:
+        html = render_html(result)  # render first: a failure leaves no half-written pair
+    except (KeyError, TypeError, IndexError, AttributeError) as error:
+        raise DatasetError(
+            f"the result is not a complete report result (missing or malformed {error}); "
+            f"re-run 'feasibility report' to produce it."
+        ) from None
     payload = json.dumps(result, indent=1, allow_nan=False, ensure_ascii=False)
     atomic_write(json_path, payload + "\n")
     atomic_write(html_path, html)
@@ -229,6 +246,8 @@ def read_result(json_path: str | os.PathLike) -> dict:
         result = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DatasetError(f"{path}: file not found; pass the .json written beside a report.") from None
+    except OSError as error:
+        raise DatasetError(f"{path}: cannot be read ({error.strerror or error}).") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DatasetError(f"{path}: not a JSON file ({error}); pass the .json written beside a report.") from None
     try:
