@@ -422,6 +422,8 @@ def _run_report_pipeline(
     options = _curve_options(**curve_kwargs, progress=progress)
     result = run_pipeline(
         dataset,
+        # the profile's pruning table includes the level the pruned-powerset curve uses
+        profile_options={"prune_counts": sorted({2, 5, 10, options["prune_min_count"]})},
         curve_options=options,
         fit_options=_fit_options(**fit_kwargs),
         metric=Metric(metric).value,

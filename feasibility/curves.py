@@ -1376,9 +1376,10 @@ def _budget_note(skipped, tasks, budget, limit, predicted_grid) -> str:
     if budget is None:
         head = (
             f"{_AUTO_BUDGET_PREFIX} the full grid was predicted to take about "
-            f"{predicted_grid / 60:.0f} min, over the automatic limit of {limit / 60:.0f} min, "
-            f"so only the jobs predicted to fit were run (pass a budget in seconds to change "
-            f"this)."
+            f"{predicted_grid / 60:.0f} min, too close to the automatic limit of "
+            f"{limit / 60:.0f} min once each job's predicted time gets a {_COST_SAFETY:g}x safety "
+            f"margin, so only the jobs predicted to fit were run (--budget SECONDS sets the "
+            f"limit, --budget 0 never cuts)."
         )
     else:
         head = f"{_BUDGET_PREFIX} {limit:,.0f} s: only the jobs predicted to fit were run."

@@ -9,7 +9,8 @@ fold-to-fold variation by a bootstrap over runs -- the model selection redone in
 replicate -- into 90% intervals for:
 
 - the metric at the target training sizes (default: the dataset size and 10x it);
-- the samples needed to reach a target score (or "not reachable");
+- the samples needed to reach a target score (or "not reachable", see
+  :class:`SamplesNeeded` for every status);
 - the size at which one formulation overtakes another (within 100x the data);
 - the slope at the current size (is more data still helping?).
 
@@ -374,24 +375,58 @@ class Interval:
         return {"estimate": finite_float(self.estimate), "low": finite_float(self.low), "high": finite_float(self.high)}
 
 
+def _flagged(interval: Interval, bound: str) -> dict:
+    """``interval.to_dict()`` plus ``<end>_beyond_<bound>`` flags for ends at +inf.
+
+    Both +inf ("beyond the search range") and NaN ("unknown") become None in JSON; the
+    flags keep them apart.
+    """
+    out = interval.to_dict()
+    for key in ("estimate", "low", "high"):
+        value = getattr(interval, key)
+        out[f"{key}_beyond_{bound}"] = bool(math.isinf(value) and value > 0)
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class SamplesNeeded:
-    """Training size at which a curve reaches a target."""
+    """Training size at which a curve reaches a target.
 
-    target: float  # in the metric's own units
+    ``status`` is decided from the point curve, so it always agrees with ``n.estimate``;
+    ``p_reachable`` reports beside it how many bootstrap curves agree:
+
+    - ``"reached"``: the measured mean at the largest size meets the target, or the
+      fitted curve reaches it by that size (``n.estimate`` <= the largest size);
+    - ``"reachable"``: the fitted curve reaches it beyond the largest size, within
+      ``SEARCH_CAP`` (``n.estimate`` is that size);
+    - ``"beyond_cap"``: the fitted curve's limit meets the target but only past
+      ``SEARCH_CAP`` (``n.estimate`` inf);
+    - ``"not_reachable"``: the fitted curve's limit stays below a user target
+      (``n.estimate`` inf);
+    - ``"unknown"``: nothing to extrapolate from -- the selected model is the constant
+      fallback ``last1`` (one measured size, or no model converged) -- or the fitted
+      curve is undefined; ``n``, ``asymptote`` and ``p_reachable`` are NaN, and so is a
+      saturation ``target``.
+
+    In ``to_dict`` an infinite end of ``n`` ("beyond the search cap") and an unknown one
+    (NaN: no usable bootstrap replicate) are both None; the flags ``estimate_beyond_cap``,
+    ``low_beyond_cap`` and ``high_beyond_cap`` tell them apart.
+    """
+
+    target: float  # in the metric's own units; NaN for "saturation" of an unknown curve
     target_kind: str  # "user" or "saturation" (within 5% of the fitted asymptote)
-    status: str  # "reached", "reachable", "beyond_cap" or "not_reachable"
-    n: Interval  # inf: not reached by SEARCH_CAP
+    status: str  # "reached", "reachable", "beyond_cap", "not_reachable" or "unknown"
+    n: Interval  # inf: not reached by SEARCH_CAP; NaN: unknown
     p_reachable: float  # share of bootstrap fits that reach the target by SEARCH_CAP
-    asymptote: Interval  # the metric at SEARCH_CAP samples
+    asymptote: Interval  # the metric at SEARCH_CAP samples (NaN when unknown)
 
     def to_dict(self) -> dict:
-        """Return a JSON-safe dict."""
+        """Return a JSON-safe dict; ``n`` carries the ``*_beyond_cap`` flags."""
         return {
             "target": finite_float(self.target),
             "target_kind": self.target_kind,
             "status": self.status,
-            "n": self.n.to_dict(),
+            "n": _flagged(self.n, "cap"),
             "p_reachable": finite_float(self.p_reachable),
             "asymptote": self.asymptote.to_dict(),
             "cap": SEARCH_CAP,
@@ -405,7 +440,10 @@ class Slope:
     n: int
     per_doubling: Interval  # change of the metric (own units, signed) from n to 2n
     per_log_n: Interval  # d metric / d ln(n) at n
-    verdict: str  # "helping", "flat" or "uncertain"
+    # "helping" (gain >= MEANINGFUL_GAIN), "flat" (< it), "uncertain" (interval straddles
+    # it) or "unknown" (constant fallback ``last1``: one measured size, nothing to
+    # extrapolate; both intervals NaN)
+    verdict: str
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict."""
@@ -568,7 +606,7 @@ class Crossover:
             "leader_at_current": self.leader_at_current,
             "leader_at_limit": self.leader_at_limit,
             "status": self.status,
-            "n": self.n.to_dict(),
+            "n": _flagged(self.n, "limit"),
             "p_crossover": finite_float(self.p_crossover),
             "past_crossover_n": finite_float(self.past_crossover_n),
             "advantage_at_current": self.advantage_at_current.to_dict(),
@@ -670,7 +708,35 @@ def _search_grid(start: float) -> np.ndarray:
     return np.geomspace(max(start, 1.0), SEARCH_CAP, 721)
 
 
+def _limit_score(model: str, scaled_params: np.ndarray) -> float:
+    """Limit of the fitted curve as n -> infinity, in score space (clipped to [0, 1]).
+
+    pow3 / exp3: a; mmf4 / wbl4: c (every exponent is bounded above 0); log2 grows
+    without bound when its slope b > 0; last1: its constant.
+    """
+    p = np.asarray(scaled_params, dtype=float)
+    if model in ("mmf4", "wbl4"):
+        value = p[2]
+    elif model == "log2":
+        value = math.inf if p[1] > 0 else p[0]
+    else:
+        value = p[0]
+    return float(np.clip(value, 0.0, 1.0))
+
+
+def _unknown_samples_needed(fit: CurveFit, target: float | None) -> SamplesNeeded:
+    unknown = Interval(math.nan, math.nan, math.nan)
+    return SamplesNeeded(
+        target=math.nan if target is None else float(target),
+        target_kind="saturation" if target is None else "user",
+        status="unknown", n=unknown, p_reachable=math.nan, asymptote=unknown,
+    )
+
+
 def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> SamplesNeeded:
+    if fit.model in (None, "last1"):
+        # a constant through the last value says nothing about where the curve goes
+        return _unknown_samples_needed(fit, target)
     grid = _search_grid(1.0)
     point_curve = fit.predict_score(grid)
     boot_curves = fit.bootstrap_scores(grid)
@@ -710,17 +776,25 @@ def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> S
         math.inf if n_interval.high > SEARCH_CAP else n_interval.high,
     )
     asymptote = _interval(asym_point, asym_boot, confidence)
-    upper_asymptote = asymptote.high if np.isfinite(asymptote.high) else asymptote.estimate
-    if fit.observed.size and (
+    if np.isnan(n_point) or not np.isfinite(target_point):
+        return _unknown_samples_needed(fit, target)
+    # The status comes from the point curve, like n.estimate, so the two never disagree;
+    # how many bootstrap curves agree is p_reachable.
+    n_current = fit.n_current
+    measured_reached = bool(fit.observed.size) and bool(
         (fit.observed[-1] >= target_metric) if fit.higher_is_better else (fit.observed[-1] <= target_metric)
-    ):
+    )
+    if measured_reached or n_point <= n_current:
         status = "reached"
-    elif kind == "user" and upper_asymptote < target_point:
-        status = "not_reachable"
-    elif not np.isfinite(n_point):
-        status = "beyond_cap"
-    else:
+        if n_point > n_current:
+            # measured at the largest size, though the smoother curve gets there later
+            n_interval = replace(n_interval, estimate=float(n_current))
+    elif np.isfinite(n_point):
         status = "reachable"
+    elif kind == "user" and _limit_score(fit.model, fit.scaled_params) < target_point:
+        status = "not_reachable"
+    else:
+        status = "beyond_cap"
     return SamplesNeeded(
         target=float(target_metric),
         target_kind=kind,
@@ -733,6 +807,10 @@ def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> S
 
 def _slope(fit: CurveFit, confidence: float) -> Slope:
     n = fit.n_current
+    if fit.model in (None, "last1") or fit.train_sizes.size < 2:
+        # a constant through one value is flat by construction, not by evidence
+        unknown = Interval(math.nan, math.nan, math.nan)
+        return Slope(n=n, per_doubling=unknown, per_log_n=unknown, verdict="unknown")
     step = 0.01
     sizes = np.array([n, 2.0 * n, n * math.exp(-step), n * math.exp(step)])
     point, boot = fit.predict_score(sizes), fit.bootstrap_scores(sizes)
@@ -1289,7 +1367,9 @@ def fit_curves(
     prediction intervals of a measured mean of runs: bootstrap spread (small-sample
     expanded) and fold noise in quadrature, widened when the backtest's own interval
     missed the largest size (see the module docstring). With fewer than 3 sizes there is
-    no backtest: 2 sizes get log2, 1 size the last value.
+    no backtest: 2 sizes get log2, 1 size the last value (``last1``). A ``last1`` curve
+    makes no extrapolated claim: its slope verdict and samples-needed status are
+    ``"unknown"`` (values NaN / None) and it takes part in no crossover.
 
     Parameters
     ----------
@@ -1370,7 +1450,8 @@ def fit_curves(
     for metric in METRICS:
         for first, second in CROSSOVER_PAIRS:
             a, b = fits.get(first, {}).get(metric), fits.get(second, {}).get(metric)
-            if a is None or b is None or a.model is None or b.model is None:
+            # no crossover claim from a constant fallback (one measured size)
+            if a is None or b is None or a.model in (None, "last1") or b.model in (None, "last1"):
                 continue
             crossover.setdefault(metric, {})[f"{first}_vs_{second}"] = _crossover(a, b, confidence)
 

@@ -36,6 +36,7 @@ from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityWarning, invalid_parameter
 
 __all__ = [
+    "ClassSizeHistogram",
     "CooccurrenceStats",
     "HeadSize",
     "HeadSizes",
@@ -297,6 +298,41 @@ class HeadSizes:
         return _fields_dict(self)
 
 
+@dataclass(frozen=True, eq=False)
+class ClassSizeHistogram:
+    """How many classes of one formulation learn from each number of samples.
+
+    Built from every labelset (not the capped frequency table), so the report's
+    "samples per class" chart shows the whole long tail.
+    """
+
+    formulation: str  # "sigmoid", "powerset" or "pruned-powerset"
+    min_count: int | None  # Read's p for the pruned powerset, None otherwise
+    samples: np.ndarray  # (m,) int64 distinct positive samples-per-class values, increasing
+    n_classes: np.ndarray  # (m,) int64 classes that learn from exactly that many samples
+    n_empty_classes: int  # classes with no sample at all (labels never positive)
+
+    def to_dict(self) -> dict:
+        """Return a JSON-safe dict of the fields."""
+        return _fields_dict(self)
+
+
+def _class_size_histogram(
+    formulation: str, counts: np.ndarray, min_count: int | None = None
+) -> ClassSizeHistogram:
+    counts = np.asarray(counts, dtype=np.int64)
+    if min_count is not None:
+        counts = counts[counts >= min_count]
+    samples, n_classes = np.unique(counts[counts > 0], return_counts=True)
+    return ClassSizeHistogram(
+        formulation=formulation,
+        min_count=min_count,
+        samples=samples.astype(np.int64),
+        n_classes=n_classes.astype(np.int64),
+        n_empty_classes=int(np.count_nonzero(counts == 0)),
+    )
+
+
 @dataclass(frozen=True)
 class SamplesPerClass:
     """Samples per class a powerset softmax learns from vs positives per sigmoid."""
@@ -306,6 +342,8 @@ class SamplesPerClass:
     labelset_median: float
     label_min: int  # positives of the rarest label
     label_median: float
+    # sigmoid, powerset, then pruned-powerset at each of the profile's prune_counts
+    histograms: tuple[ClassSizeHistogram, ...] = ()
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
@@ -637,6 +675,11 @@ def profile(
         labelset_median=float(np.median(counts)),
         label_min=int(label_counts.min()),
         label_median=float(np.median(label_counts)),
+        histograms=(
+            _class_size_histogram("sigmoid", label_counts),
+            _class_size_histogram("powerset", counts),
+            *(_class_size_histogram("pruned-powerset", counts, p) for p in prune_counts),
+        ),
     )
     options = {
         "hidden": hidden,

@@ -6,7 +6,8 @@ fold by fold (paired, because every formulation was trained and tested on the sa
 splits) at the target training size:
 
 - at the dataset's own size, with the scores measured at the largest training size and a
-  paired t-test across runs; by default the corrected resampled t-test of Nadeau &
+  paired t-test across runs (at least 3 runs, and a difference with zero variance across
+  runs counts as untestable, not significant); by default the corrected resampled t-test of Nadeau &
   Bengio (2003), because cross-validation folds share training samples and the plain
   paired t-test then underestimates the variance of the mean difference;
 - at a larger target size, with the fitted curves of :mod:`feasibility.fit`: the
@@ -92,6 +93,9 @@ SCUMBLE_HARD = 0.1
 CONFLICT_SHARE_FAIL = 0.10
 #: Default memory budget for the powerset output layer (float32 weights and biases).
 DEFAULT_MEMORY_BUDGET = 2**30
+#: Paired runs a comparison needs before a significant difference may decide the verdict:
+#: with two runs the sd of the differences rests on one degree of freedom.
+MIN_PAIRED_RUNS = 3
 
 STATUSES: tuple[str, ...] = ("pass", "warn", "fail")
 _FORMULATION_TITLES = {
@@ -132,11 +136,16 @@ class Comparison:
     confidence: float  # 1 - alpha / n_compared (Bonferroni)
     p_value: float  # unadjusted two-sided p-value
     p_value_adjusted: float  # Bonferroni over the candidates compared on this metric
-    effect_size: float  # mean difference / sd of the differences (sign of ``advantage``)
+    effect_size: float | None  # mean difference / sd of the differences (sign of ``advantage``)
     effect_size_kind: str
     significant: bool  # p_value_adjusted <= alpha
     fits_memory_budget: bool
     head_bytes: int  # float32 bytes of the candidate's output layer
+    # runs behind the comparison: the paired runs (measured) or the runs the fitted
+    # curves were bootstrapped over (extrapolated); fewer than MIN_PAIRED_RUNS never decide
+    n_source_runs: int = 0
+    # why the difference could not be tested ("" when it was): e.g. zero variance
+    untestable: str = ""
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
@@ -160,7 +169,14 @@ class Comparison:
             "significant": bool(self.significant),
             "fits_memory_budget": bool(self.fits_memory_budget),
             "head_bytes": int(self.head_bytes),
+            "n_source_runs": int(self.n_source_runs),
+            "untestable": self.untestable,
         }
+
+    @property
+    def decisive(self) -> bool:
+        """Significant, and backed by at least :data:`MIN_PAIRED_RUNS` runs."""
+        return self.significant and self.n_source_runs >= MIN_PAIRED_RUNS
 
 
 @dataclass(frozen=True)
@@ -174,6 +190,8 @@ class MetricVerdict:
     deciding: Comparison | None  # None when no candidate could be compared
     comparisons: dict[str, Comparison]  # candidate -> comparison
     reason: str
+    # where the comparison was made, as a phrase: "measured at 468 training samples (...)"
+    compared_at: str = ""
 
     def to_dict(self) -> dict:
         """Return ``{"formulation", "too_close_to_call", "p_value", "difference",
@@ -199,6 +217,7 @@ class MetricVerdict:
             "candidate_score": None if deciding is None else json_safe(deciding.candidate_score),
             "comparisons": {name: c.to_dict() for name, c in self.comparisons.items()},
             "reason": self.reason,
+            "compared_at": self.compared_at,
         }
 
 
@@ -238,8 +257,8 @@ class Recommendation:
     metric: str
     formulation: str
     too_close_to_call: bool
-    target_n: int
-    basis: str  # "measured" or "extrapolated"
+    target_n: int  # the size the decision was asked for
+    basis: str  # "measured" or "extrapolated": how the headline metric was compared
     reasons: tuple[str, ...]
     per_metric: dict[str, MetricVerdict]
     head_table: tuple[HeadRow, ...]
@@ -247,16 +266,21 @@ class Recommendation:
     alpha: float
     test: str  # option value: "corrected-t" or "paired-t"
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # training size at which the headline metric was actually compared (None: not compared)
+    train_size: int | None = None
+    # that size as a phrase for the headline: "measured at 468 training samples (...)"
+    compared_at: str = ""
 
     def to_dict(self) -> dict:
         """Return the JSON-safe dict.
 
-        ``{"metric", "formulation", "too_close_to_call", "target_n", "basis", "reasons":
+        ``{"metric", "formulation", "too_close_to_call", "target_n", "train_size",
+        "compared_at", "basis", "reasons":
         [...], "per_metric": {METRIC: {"formulation", "too_close_to_call", "p_value",
         "p_value_adjusted", "difference", "interval": [lo, hi], "confidence", "test",
         "effect_size", "candidate", "basis", "train_size", "sigmoid_score",
         "candidate_score", "lower_is_better", "comparisons": {CANDIDATE: {...}},
-        "reason"}}, "head_table": [{"formulation", "title", "n_outputs", "n_params",
+        "reason", "compared_at"}}, "head_table": [{"formulation", "title", "n_outputs", "n_params",
         "float32_bytes", "float32_bytes_human", "samples_per_param",
         "fits_memory_budget", "samples_needed"}], "memory_budget",
         "memory_budget_human", "alpha", "test", "notes"}``.
@@ -266,6 +290,8 @@ class Recommendation:
             "formulation": self.formulation,
             "too_close_to_call": bool(self.too_close_to_call),
             "target_n": int(self.target_n),
+            "train_size": None if self.train_size is None else int(self.train_size),
+            "compared_at": self.compared_at,
             "basis": self.basis,
             "reasons": list(self.reasons),
             "per_metric": {m: v.to_dict() for m, v in self.per_metric.items()},
@@ -409,48 +435,130 @@ def _p(value: float) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _largest_paired_size(curves, formulations: list[str]) -> tuple[int, int] | None:
-    """Index and size of the largest training size where every formulation has >= 2 runs."""
-    reference = curves.curves["sigmoid"].train_sizes
-    for index in range(len(reference) - 1, -1, -1):
-        paired = np.ones(len(curves.runs) or curves.curves["sigmoid"].n_params.shape[0], bool)
-        for name in formulations:
-            curve = curves.curves[name]
-            if not np.array_equal(curve.train_sizes, reference):
-                return None
-            paired &= np.isfinite(curve.scores[next(iter(curve.scores))][:, index])
-        if paired.sum() >= 2:
-            return index, int(reference[index])
-    return None
+def _paired_runs(curves, formulations: list[str], metric: str, index: int) -> int:
+    """Runs with a finite ``metric`` score for every formulation at size column ``index``."""
+    paired = np.ones(curves.curves["sigmoid"].scores[metric].shape[0], bool)
+    for name in formulations:
+        paired &= np.isfinite(curves.curves[name].scores[metric][:, index])
+    return int(paired.sum())
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where one metric is compared: a measured size column or the fitted curves."""
+
+    basis: str  # "measured" or "extrapolated"
+    train_size: int
+    index: int | None  # column of the measured sizes (measured basis only)
+    compared_at: str  # phrase for the headline
+    note: str = ""
+
+
+def _plan(curves, fits, formulations: list[str], metric: str, target_n: int) -> _Plan | str:
+    """Choose the size and basis of the comparison, or return why nothing can be compared.
+
+    Above the dataset's size the fitted curves are compared at ``target_n``. Otherwise
+    the scores measured at the largest training size at or below
+    ``min(target_n, n_train_full)`` are compared; when that size was not run for every
+    formulation (a budget cut), the fitted curves are compared at that bound instead
+    (or, without fits, the largest size below it that has paired runs).
+    """
+    n = int(curves.n_samples)
+    if target_n > n:
+        return _Plan(
+            "extrapolated", target_n, None,
+            f"extrapolated to {target_n:,} training samples from the fitted curves "
+            f"(the dataset has {n:,})",
+        )
+    sizes = curves.curves["sigmoid"].train_sizes
+    if any(not np.array_equal(curves.curves[name].train_sizes, sizes) for name in formulations):
+        return "the formulations were measured at different training sizes"
+    bound = min(target_n, int(curves.n_train_full))
+    eligible = np.flatnonzero(sizes <= bound)
+    have_fits = fits is not None
+    if eligible.size == 0:
+        if have_fits:
+            return _Plan(
+                "extrapolated", bound, None,
+                f"read from the fitted curves at {bound:,} training samples (below the smallest "
+                f"measured size, {int(sizes[0]):,})",
+            )
+        return f"no training size at or below {bound:,} was measured and no fitted curves were given"
+
+    def measured(index: int, note: str = "") -> _Plan:
+        size = int(sizes[index])
+        if target_n >= int(curves.n_train_full):
+            if note:
+                why = "the largest size every formulation reached"
+            elif size == bound:
+                why = "the largest every fold reached"
+            else:
+                why = "the largest size measured"
+            text = f"measured at {size:,} training samples ({why}; the dataset has {n:,})"
+        elif size == target_n:
+            text = f"measured at {size:,} training samples"
+        else:
+            text = (
+                f"measured at {size:,} training samples (the largest measured size at or below "
+                f"the target {target_n:,})"
+            )
+        return _Plan("measured", size, index, text, note)
+
+    index = int(eligible[-1])
+    if _paired_runs(curves, formulations, metric, index) >= 2:
+        return measured(index)
+    size = int(sizes[index])
+    if have_fits:
+        return _Plan(
+            "extrapolated", bound, None,
+            f"read from the fitted curves at {bound:,} training samples (not every formulation was "
+            f"measured at {size:,}; the dataset has {n:,})",
+            note=(
+                f"The training size {size:,} was not run for every formulation (cut by the time "
+                f"budget), so the formulations were compared on their fitted curves at {bound:,} "
+                "training samples instead of on measured scores."
+            ),
+        )
+    for earlier in range(index - 1, -1, -1):
+        if _paired_runs(curves, formulations, metric, earlier) >= 2:
+            return measured(earlier, note=(
+                f"The training size {size:,} was not run for every formulation (cut by the time "
+                f"budget) and no fitted curves were given, so the formulations were compared at "
+                f"{int(sizes[earlier]):,}, the largest size every one of them reached."
+            ))
+    return "no training size has at least 2 runs of every formulation"
 
 
 def _paired_test(
     differences: np.ndarray, *, test: str, train_size: int, test_size: float, level: float
-) -> tuple[float, float, tuple[float, float]]:
-    """Mean difference, two-sided p-value and interval of the paired differences."""
+) -> tuple[float, float, tuple[float, float], bool]:
+    """Mean difference, two-sided p-value, interval, and whether the test was possible.
+
+    Zero variance across the runs (every run gave the same difference) leaves nothing
+    to test against: p = 1 and no interval, rather than p = 0 and an infinite effect.
+    """
     stats_w = DescrStatsW(differences)
     mean = float(stats_w.mean)
     n = differences.size
-    sd = float(np.std(differences, ddof=1))
-    if sd == 0.0:
-        # Every run gave the same difference: no variance to test against.
-        return mean, (1.0 if mean == 0.0 else 0.0), (mean, mean)
+    sd = float(np.std(differences, ddof=1)) if n >= 2 else math.nan
+    if not sd > 0.0:
+        return mean, 1.0, (math.nan, math.nan), False
     if test == "paired-t":
         _, p_value, _ = stats_w.ttest_mean(0.0)
         low, high = stats_w.tconfint_mean(alpha=1.0 - level)
-        return mean, float(p_value), (float(low), float(high))
+        return mean, float(p_value), (float(low), float(high)), True
     # Corrected resampled t-test (Nadeau & Bengio 2003, Mach. Learn. 52:239):
     # var(mean) = (1 / J + n_test / n_train) s^2 with J runs, t on J - 1 df.
     se = sd * math.sqrt(1.0 / n + test_size / max(train_size, 1))
     t_stat = mean / se
     p_value = float(2.0 * stats.t.sf(abs(t_stat), df=n - 1))
     half = float(stats.t.ppf(0.5 + level / 2.0, df=n - 1)) * se
-    return mean, p_value, (mean - half, mean + half)
+    return mean, p_value, (mean - half, mean + half), True
 
 
 def _measured_comparison(
     curves, candidate: str, metric: str, index: int, *, test: str, level: float
-) -> tuple[np.ndarray, float, float, float, tuple[float, float], int]:
+) -> tuple[np.ndarray, float, float, float, tuple[float, float], int, bool]:
     sig = curves.curves["sigmoid"].scores[metric][:, index]
     cand = curves.curves[candidate].scores[metric][:, index]
     paired = np.isfinite(sig) & np.isfinite(cand)
@@ -458,10 +566,13 @@ def _measured_comparison(
     folds = int(curves.options.get("folds", 0) or 0)
     test_size = curves.n_samples / folds if folds >= 2 else curves.n_samples - curves.n_train_full
     train_size = int(curves.curves["sigmoid"].train_sizes[index])
-    mean, p_value, interval = _paired_test(
+    mean, p_value, interval, testable = _paired_test(
         differences, test=test, train_size=train_size, test_size=test_size, level=level
     )
-    return differences, float(np.mean(cand[paired])), float(np.mean(sig[paired])), p_value, interval, int(paired.sum())
+    return (
+        differences, float(np.mean(cand[paired])), float(np.mean(sig[paired])), p_value, interval,
+        int(paired.sum()), testable,
+    )
 
 
 def _bootstrap_p(differences: np.ndarray) -> float:
@@ -560,102 +671,145 @@ def _compare_metric(
 ) -> MetricVerdict:
     lower_is_better = metric in LOSS_METRICS
     sign = -1.0 if lower_is_better else 1.0
+
+    def stays(reason: str, *, close: bool, compared_at: str = "") -> MetricVerdict:
+        return MetricVerdict(
+            metric=metric, formulation="sigmoid", too_close_to_call=close,
+            lower_is_better=lower_is_better, deciding=None, comparisons={}, reason=reason,
+            compared_at=compared_at,
+        )
+
+    if "sigmoid" not in curves.curves or metric not in curves.curves["sigmoid"].scores:
+        measured = ", ".join(name for name in curves.curves if metric in curves.curves[name].scores)
+        return stays(
+            f"No sigmoid curve was measured for {metric} (measured: {measured or 'none'}), so "
+            "nothing could be compared with the default; sigmoid stays the recommendation, "
+            "untested on this data. Measure sigmoid too (--formulations "
+            "sigmoid,powerset,pruned-powerset) to compare.",
+            close=False,
+        )
     available = [
         c for c in CANDIDATES
         if c in curves.curves and metric in curves.curves[c].scores
     ]
-    if "sigmoid" not in curves.curves or metric not in curves.curves["sigmoid"].scores:
-        available = []
     if not available:
-        return MetricVerdict(
-            metric=metric, formulation="sigmoid", too_close_to_call=False,
-            lower_is_better=lower_is_better, deciding=None, comparisons={},
-            reason=f"No powerset curve was measured for {metric}, so sigmoid (the default) stays.",
+        return stays(
+            f"No powerset or pruned-powerset curve was measured for {metric}, so sigmoid (the default) stays.",
+            close=False,
         )
     level = 1.0 - alpha / len(available)  # Bonferroni over the candidates compared
-    extrapolate = target_n > curves.n_samples
+    plan = _plan(curves, fits, ["sigmoid", *available], metric, target_n)
+    if isinstance(plan, str):
+        return stays(f"Nothing could be compared on {metric}: {plan}; sigmoid (the default) stays.", close=True)
+    if plan.note:
+        notes.append(plan.note)
     comparisons: dict[str, Comparison] = {}
-    if not extrapolate:
-        located = _largest_paired_size(curves, ["sigmoid", *available])
-        if located is None:
-            return MetricVerdict(
-                metric=metric, formulation="sigmoid", too_close_to_call=True,
-                lower_is_better=lower_is_better, deciding=None, comparisons={},
-                reason=(
-                    f"No training size has at least 2 runs of every formulation on {metric}; "
-                    "nothing can be compared, so sigmoid (the default) stays."
-                ),
-            )
-        index, train_size = located
+    if plan.basis == "measured":
         for candidate in available:
-            diffs, cand_score, sig_score, p_value, interval, n_runs = _measured_comparison(
-                curves, candidate, metric, index, test=test, level=level
+            diffs, cand_score, sig_score, p_value, interval, n_runs, testable = _measured_comparison(
+                curves, candidate, metric, plan.index, test=test, level=level
             )
             mean = float(np.mean(diffs))
-            sd = float(np.std(diffs, ddof=1))
-            effect = sign * mean / sd if sd > 0 else (0.0 if mean == 0 else sign * math.copysign(math.inf, mean))
+            untestable = ""
+            if testable:
+                effect = sign * mean / float(np.std(diffs, ddof=1))
+            else:
+                effect = None
+                untestable = (
+                    f"every one of the {n_runs} paired runs gave the same difference "
+                    f"({_signed(mean)}), so there is no variance to test it against"
+                )
+                notes.append(
+                    f"{metric}: {candidate} vs sigmoid at {plan.train_size:,} training samples: "
+                    f"{untestable}; the difference is treated as not significant."
+                )
             p_adjusted = min(1.0, p_value * len(available))
             comparisons[candidate] = Comparison(
-                candidate=candidate, metric=metric, basis="measured", train_size=train_size,
+                candidate=candidate, metric=metric, basis="measured", train_size=plan.train_size,
                 test=_TEST_NAMES[test], n_runs=n_runs, candidate_score=cand_score,
                 sigmoid_score=sig_score, difference=mean, advantage=sign * mean,
                 interval=interval, confidence=level, p_value=p_value,
                 p_value_adjusted=p_adjusted,
                 effect_size=effect,
                 effect_size_kind="mean difference / sd of the run differences (Cohen's d_z)",
-                significant=p_adjusted <= alpha,
+                significant=testable and p_adjusted <= alpha,
                 fits_memory_budget=head_bytes[candidate] <= memory_budget,
                 head_bytes=head_bytes[candidate],
+                n_source_runs=n_runs,
+                untestable=untestable,
             )
     else:
+        size = plan.train_size
         for candidate in available:
             sig_fit = fits.fits.get("sigmoid", {}).get(metric) if fits is not None else None
             cand_fit = fits.fits.get(candidate, {}).get(metric) if fits is not None else None
             if sig_fit is None or cand_fit is None or sig_fit.model is None or cand_fit.model is None:
-                notes.append(f"{metric}: no fitted curve for {candidate} or sigmoid; not compared at {target_n:,}.")
+                notes.append(f"{metric}: no fitted curve for {candidate} or sigmoid; not compared at {size:,}.")
                 continue
-            point = float(cand_fit.predict_score([target_n])[0] - sig_fit.predict_score([target_n])[0])
-            boot = cand_fit.bootstrap_scores([target_n])[:, 0] - sig_fit.bootstrap_scores([target_n])[:, 0]
+            point = float(cand_fit.predict_score([size])[0] - sig_fit.predict_score([size])[0])
+            boot = cand_fit.bootstrap_scores([size])[:, 0] - sig_fit.bootstrap_scores([size])[:, 0]
             boot = boot[np.isfinite(boot)]  # score space: positive = candidate better
-            cand_score = float(cand_fit.predict([target_n])[0])
-            sig_score = float(sig_fit.predict([target_n])[0])
-            if boot.size >= 2:
+            cand_score = float(cand_fit.predict([size])[0])
+            sig_score = float(sig_fit.predict([size])[0])
+            # the runs the two bootstraps resampled: those with any score of both curves
+            sig_rows = np.isfinite(curves.curves["sigmoid"].scores[metric]).any(axis=1)
+            cand_rows = np.isfinite(curves.curves[candidate].scores[metric]).any(axis=1)
+            n_source = int((sig_rows & cand_rows).sum())
+            untestable = ""
+            effect: float | None
+            if boot.size >= 2 and float(np.std(boot, ddof=1)) > 0:
                 tail = 100.0 * (1.0 - level) / 2.0
                 low, high = np.percentile(boot, [tail, 100.0 - tail])
                 p_value = _bootstrap_p(boot)
-                sd = float(np.std(boot, ddof=1))
-                effect = point / sd if sd > 0 else (0.0 if point == 0 else math.copysign(math.inf, point))
+                effect = point / float(np.std(boot, ddof=1))
             else:
-                low = high = p_value = effect = math.nan
+                low = high = math.nan
+                p_value, effect = (1.0, None) if boot.size >= 2 else (math.nan, None)
+                if boot.size >= 2:
+                    untestable = (
+                        "every bootstrap refit gave the same difference, so there is no "
+                        "variance to test it against"
+                    )
+                    notes.append(
+                        f"{metric}: {candidate} vs sigmoid at {size:,} training samples: "
+                        f"{untestable}; the difference is treated as not significant."
+                    )
             # Back to the metric's units: a loss flips the sign and swaps the ends.
             interval = (sign * float(low), sign * float(high)) if sign > 0 else (sign * float(high), sign * float(low))
             p_adjusted = min(1.0, p_value * len(available)) if math.isfinite(p_value) else math.nan
             comparisons[candidate] = Comparison(
-                candidate=candidate, metric=metric, basis="extrapolated", train_size=int(target_n),
+                candidate=candidate, metric=metric, basis="extrapolated", train_size=int(size),
                 test=_TEST_NAMES["bootstrap"], n_runs=int(boot.size), candidate_score=cand_score,
                 sigmoid_score=sig_score, difference=sign * point, advantage=point,
                 interval=interval, confidence=level, p_value=p_value, p_value_adjusted=p_adjusted,
                 effect_size=effect,
                 effect_size_kind="difference / bootstrap sd of the difference",
-                significant=bool(math.isfinite(p_adjusted) and p_adjusted <= alpha),
+                significant=bool(not untestable and math.isfinite(p_adjusted) and p_adjusted <= alpha),
                 fits_memory_budget=head_bytes[candidate] <= memory_budget,
                 head_bytes=head_bytes[candidate],
+                n_source_runs=n_source,
+                untestable=untestable,
             )
         if not comparisons:
-            return MetricVerdict(
-                metric=metric, formulation="sigmoid", too_close_to_call=True,
-                lower_is_better=lower_is_better, deciding=None, comparisons={},
-                reason=f"No fitted curves to extrapolate {metric} to {target_n:,}; sigmoid (the default) stays.",
+            return stays(
+                f"No fitted curves to compare {metric} at {size:,} training samples; sigmoid (the default) stays.",
+                close=True, compared_at=plan.compared_at,
             )
-    return _decide(metric, comparisons, lower_is_better, alpha, memory_budget)
+    verdict = _decide(metric, comparisons, lower_is_better, alpha, memory_budget)
+    return MetricVerdict(
+        metric=verdict.metric, formulation=verdict.formulation,
+        too_close_to_call=verdict.too_close_to_call, lower_is_better=verdict.lower_is_better,
+        deciding=verdict.deciding, comparisons=verdict.comparisons, reason=verdict.reason,
+        compared_at=plan.compared_at,
+    )
 
 
 def _decide(metric, comparisons, lower_is_better, alpha, memory_budget) -> MetricVerdict:
-    better = [c for c in comparisons.values() if c.significant and c.advantage > 0]
+    better = [c for c in comparisons.values() if c.decisive and c.advantage > 0]
     winners = [c for c in better if c.fits_memory_budget]
-    worse = [c for c in comparisons.values() if c.significant and c.advantage < 0]
+    worse = [c for c in comparisons.values() if c.decisive and c.advantage < 0]
     # The candidate whose comparison is inside the noise and closest to beating sigmoid.
-    undecided = [c for c in comparisons.values() if not c.significant] or list(comparisons.values())
+    undecided = [c for c in comparisons.values() if not c.decisive] or list(comparisons.values())
     closest = max(undecided, key=lambda c: c.advantage if math.isfinite(c.advantage) else -math.inf)
     if winners:
         deciding = max(winners, key=lambda c: c.advantage)
@@ -679,25 +833,37 @@ def _comparison_sentence(c: Comparison, formulation: str, close: bool, memory_bu
     where = (
         f"at {c.train_size:,} training samples (measured, {c.n_runs} paired runs)"
         if c.basis == "measured"
-        else f"at {c.train_size:,} training samples (extrapolated from the fitted curves)"
+        else f"at {c.train_size:,} training samples (from the fitted curves)"
     )
     direction = "lower" if c.difference < 0 else "higher"
+    interval = (
+        f"{100 * c.confidence:.1f}% interval of the difference [{_signed(c.interval[0])}, "
+        f"{_signed(c.interval[1])}], "
+        if math.isfinite(c.interval[0]) and math.isfinite(c.interval[1])
+        else ""
+    )
     numbers = (
         f"{c.candidate} scored {_num(abs(c.difference))} {direction} {c.metric} than sigmoid "
         f"({_num(c.candidate_score)} vs {_num(c.sigmoid_score)}) {where}; "
-        f"{100 * c.confidence:.1f}% interval of the difference [{_signed(c.interval[0])}, "
-        f"{_signed(c.interval[1])}], {c.test} p {_p(c.p_value)}"
+        f"{interval}{c.test} p {_p(c.p_value)}"
         + (f" (Bonferroni-adjusted p {_p(c.p_value_adjusted)})" if c.p_value_adjusted != c.p_value else "")
         + f", effect size {_num(c.effect_size, 2)}"
     )
     if formulation != "sigmoid":
         return f"{numbers}: {formulation} is significantly better and its output layer fits the memory budget."
-    if c.significant and c.advantage > 0:
+    if c.decisive and c.advantage > 0:
         return (
             f"{numbers}: {c.candidate} is significantly better, but its output layer needs "
             f"{human_bytes(c.head_bytes)}, over the {human_bytes(memory_budget)} memory budget, so sigmoid."
         )
     if close:
+        if c.untestable:
+            return f"{numbers}: too close to call ({c.untestable}), so sigmoid, the default."
+        if c.significant and c.n_source_runs < MIN_PAIRED_RUNS:
+            return (
+                f"{numbers}: too close to call (only {c.n_source_runs} paired run(s); at least "
+                f"{MIN_PAIRED_RUNS} are needed before a difference can decide), so sigmoid, the default."
+            )
         return f"{numbers}: too close to call (the interval includes 0), so sigmoid, the default."
     return f"{numbers}: sigmoid is significantly better."
 
@@ -728,9 +894,14 @@ def recommend(
         Headline metric (one of ``feasibility.curves.METRICS``); every metric gets a
         verdict in ``per_metric``.
     target_n : int or None, default=None
-        Training size the decision is for; None is the dataset's size, where the scores
-        measured at the largest training size are compared. A larger size uses the
-        fitted curves and their paired bootstrap.
+        Training size the decision is for; None is the dataset's size. Up to the
+        dataset's size the scores measured at the largest training size at or below
+        ``min(target_n, n_train_full)`` are compared (cross-validation never trains on
+        more than ``n_train_full`` samples); when that size was not run for every
+        formulation (a budget cut) the fitted curves are compared at that bound
+        instead. A size beyond the dataset uses the fitted curves and their paired
+        bootstrap. ``Recommendation.train_size`` and ``compared_at`` say which size was
+        compared.
     memory_budget : int, default=2**30
         Bytes allowed for the powerset output layer in float32 (weights and biases).
     alpha : float, default=0.05
@@ -774,25 +945,30 @@ def recommend(
             f"at most the dataset's {curves.n_samples:,} samples when no fits are given", target_n,
         )
     memory_budget = int(memory_budget)
-    notes: list[str] = []
+    raw_notes: list[str] = []
     head_bytes = _head_bytes(profile, curves)
     per_metric = {
         m: _compare_metric(
             profile, curves, fits, m, target_n=target_n, test=test, alpha=float(alpha),
-            head_bytes=head_bytes, memory_budget=memory_budget, notes=notes,
+            head_bytes=head_bytes, memory_budget=memory_budget, notes=raw_notes,
         )
         for m in METRICS
     }
+    notes = list(dict.fromkeys(raw_notes))  # the same size note comes once per metric
     for message in notes:
         warnings.warn(message, FeasibilityWarning, stacklevel=2)
     headline = per_metric[metric]
+    deciding = headline.deciding
     reasons = _reasons(profile, curves, fits, headline, per_metric, memory_budget, head_bytes)
     return Recommendation(
         metric=metric,
         formulation=headline.formulation,
         too_close_to_call=headline.too_close_to_call,
         target_n=target_n,
-        basis="extrapolated" if target_n > curves.n_samples else "measured",
+        basis=(
+            deciding.basis if deciding is not None
+            else "extrapolated" if target_n > curves.n_samples else "measured"
+        ),
         reasons=tuple(reasons),
         per_metric=per_metric,
         head_table=_head_table(profile, curves, fits, metric, memory_budget),
@@ -800,6 +976,8 @@ def recommend(
         alpha=float(alpha),
         test=test,
         notes=tuple(notes),
+        train_size=None if deciding is None else int(deciding.train_size),
+        compared_at=headline.compared_at,
     )
 
 
@@ -1065,7 +1243,7 @@ def build_checklist(
         title=f"Every label has at least {min_positives} positives",
         status=status,
         value=float(counts[learnable].min()) if learnable.any() else None,
-        value_text=f"rarest label: {int(counts[learnable].min()) if learnable.any() else 0:,} positives; "
+        value_text=f"rarest label: {f'{int(counts[learnable].min()):,} positives' if learnable.any() else 'n/a'}; "
         f"{short.size} of {int(learnable.sum())} labels below {min_positives}",
         threshold=f">= {min_positives} positives per label (fail when more than "
         f"{_pct(MOST_LABELS_SHARE)} of the labels are below)",
@@ -1224,7 +1402,9 @@ def build_checklist(
                 status="warn" if rising else "pass",
                 value=largest,
                 value_text="; ".join(
-                    f"{name}: {_signed(s.per_doubling.estimate)} per doubling ({s.verdict})" for name, s in slopes
+                    f"{name}: unknown (too few measured sizes)" if s.verdict == "unknown"
+                    else f"{name}: {_signed(s.per_doubling.estimate)} per doubling ({s.verdict})"
+                    for name, s in slopes
                 ),
                 threshold=f"gain per doubling < {slopes[0][1].to_dict()['meaningful_gain']} (upper 90% bound)",
                 explanation=(
@@ -1244,25 +1424,34 @@ def build_checklist(
             kind = "the target" if need.target_kind == "user" else "95% of its fitted asymptote"
             if need.status == "reached":
                 status = "pass"
-            elif need.status == "reachable":
+            elif need.status in ("reachable", "unknown"):
+                # unknown: too few measured sizes to fit a curve; not a failure of the data
                 status = "warn"
             else:
                 status = "fail" if need.target_kind == "user" else "warn"
             estimate = need.n.estimate
+            # a sample count is only meaningful when the target is (or will be) reached
+            counted = need.status in ("reached", "reachable") and math.isfinite(estimate)
             items.append(CheckItem(
                 id=f"samples_needed_{name}",
                 title=f"Samples needed by {name} vs available ({metric})",
                 status=status,
-                value=estimate if math.isfinite(estimate) else None,
+                value=estimate if counted else None,
                 value_text=(
                     f"{_count(estimate)} needed [{_count(need.n.low)}, {_count(need.n.high)}] "
                     f"for {metric} {_num(need.target)}; {n:,} available ({need.status.replace('_', ' ')})"
-                    if math.isfinite(estimate)
-                    else f"not within {_count(1e9)} samples for {metric} {_num(need.target)}; {n:,} available"
+                    if counted
+                    else f"unknown: too few measured training sizes to fit a curve; {n:,} available"
+                    if need.status == "unknown"
+                    else f"{metric} {_num(need.target)} not reachable"
+                    + (" within a billion samples" if need.status == "beyond_cap" else "")
+                    + f"; {n:,} available ({need.status.replace('_', ' ')})"
                 ),
                 threshold=f"{kind} reached with the {n:,} samples available",
                 explanation=(
-                    f"{name} reaches {metric} {_num(need.target)} ({kind}) "
+                    f"Measure more training sizes (--n-sizes, or more data) to estimate what {name} needs."
+                    if need.status == "unknown"
+                    else f"{name} reaches {metric} {_num(need.target)} ({kind}) "
                     + {
                         "reached": "with the data at hand.",
                         "reachable": "only with more data (extrapolated from the fitted curve).",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +25,11 @@ from feasibility.fit import (
     _expansion,
     _moments,
     _noise_halfwidth,
+    _samples_needed,
     fit_curve,
     fit_curves,
 )
-from feasibility.report.text_curves import curves_text
+from feasibility.report.text_curves import _needed, curves_text
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 SIZES = np.array([50, 90, 160, 280, 500, 900, 1600, 3200])
@@ -280,7 +282,8 @@ def test_fit_curve_samples_needed_not_reachable_above_the_asymptote():
     assert needed.status == "not_reachable"
     assert math.isinf(needed.n.estimate)
     assert needed.p_reachable == 0.0
-    assert needed.to_dict()["n"] == {"estimate": None, "low": None, "high": None}
+    assert needed.to_dict()["n"] == {"estimate": None, "low": None, "high": None, "estimate_beyond_cap": True,
+                                     "low_beyond_cap": True, "high_beyond_cap": True}
 
 
 def test_fit_curve_samples_needed_already_reached_and_saturation_default():
@@ -342,6 +345,105 @@ def test_fit_curve_falls_back_with_few_sizes():
     empty = fit_curve(SIZES[:2], np.full((3, 2), np.nan), n_bootstrap=10)
     assert empty.model is None
     json.dumps(empty.to_dict(), allow_nan=False)
+
+
+def test_single_size_curve_is_reported_as_unknown_not_settled():
+    # one measured size: the constant fallback says nothing about slope, need or asymptote
+    one = fit_curve(SIZES[:1], noisy(pow3(SIZES[:1])), n_bootstrap=10)
+    assert one.model == "last1"
+    assert one.slope.verdict == "unknown"
+    assert math.isnan(one.slope.per_doubling.estimate) and math.isnan(one.slope.per_log_n.estimate)
+    assert one.slope.to_dict()["per_doubling"] == {"estimate": None, "low": None, "high": None}
+    needed = one.samples_needed
+    assert needed.status == "unknown" and needed.target_kind == "saturation"
+    assert math.isnan(needed.target)  # no asymptote, so no "95% of it"
+    data = needed.to_dict()
+    assert data["target"] is None and data["p_reachable"] is None
+    assert data["n"] == {"estimate": None, "low": None, "high": None, "estimate_beyond_cap": False,
+                         "low_beyond_cap": False, "high_beyond_cap": False}
+    assert data["asymptote"] == {"estimate": None, "low": None, "high": None}
+    # a user target below the measured value is still not "reached at n=1"
+    user = fit_curve(SIZES[:1], noisy(pow3(SIZES[:1])), n_bootstrap=10, target=0.1).samples_needed
+    assert user.status == "unknown" and user.target == 0.1 and math.isnan(user.n.estimate)
+
+
+def test_fit_curves_with_one_size_claims_no_slope_need_or_crossover():
+    few = make_curves({"sigmoid": pow3, "powerset": lambda n: pow3(n) - 0.05}, sizes=SIZES[:1])
+    fits = quiet_fit_curves(few, n_bootstrap=5)
+    for by_metric in fits.fits.values():
+        for fit in by_metric.values():
+            assert fit.slope.verdict == "unknown" and fit.samples_needed.status == "unknown"
+    assert fits.crossover == {}
+    assert fits.coverage["powerset"].samples_needed.to_dict()["asymptote"]["estimate"] is None
+    text = curves_text(few, fits)
+    row = next(line for line in text.splitlines() if line.strip().startswith("sigmoid "))
+    assert "unknown" in row and "reached" not in row and "flat" not in row
+
+
+def _pow3_fit_to_900(target):
+    sizes = SIZES[SIZES <= 900]
+    return fit_curve(sizes, noisy(pow3(sizes), noise=1e-4), target=target, n_bootstrap=20)
+
+
+def test_samples_needed_status_follows_the_point_curve_with_p_reachable_beside_it():
+    fit = _pow3_fit_to_900(0.75)
+    # every bootstrap curve levels off at 0.7, below the target; the point curve at 0.8
+    low_rows = np.tile(fit.scaled_params, (20, 1))
+    low_rows[:, 0] = 0.7
+    skewed = replace(fit, bootstrap_params=low_rows, bootstrap_models=("pow3",) * 20)
+    needed = _samples_needed(skewed, 0.75, 0.9)
+    # the status agrees with the number shown: reached at (2 / 0.05)^2 = 1600 by the point curve
+    assert needed.status == "reachable"
+    assert needed.n.estimate == pytest.approx(1600, rel=0.03)
+    assert needed.p_reachable == 0.0
+    assert needed.to_dict()["n"]["high_beyond_cap"] is True and needed.to_dict()["n"]["high"] is None
+
+
+def test_samples_needed_estimate_at_or_below_the_current_size_means_reached():
+    fit = _pow3_fit_to_900(0.73)
+    # the fitted curve passes 0.73 at (2 / 0.07)^2 = 816 < 900, the measured mean lies below it
+    below = replace(fit, observed=fit.observed - 0.01)
+    needed = _samples_needed(below, 0.73, 0.9)
+    assert needed.n.estimate == pytest.approx(816, rel=0.03)
+    assert needed.status == "reached"
+    # measured above the target at 900 while the curve gets there at (2 / 0.06)^2 = 1111:
+    # reached, and the estimate does not claim more than the 900 samples that reached it
+    above = replace(fit, observed=fit.observed + 0.01)
+    needed = _samples_needed(above, 0.74, 0.9)
+    assert needed.status == "reached"
+    assert needed.n.estimate == 900
+
+
+def test_samples_needed_beyond_cap_is_decided_by_the_point_curves_limit():
+    fit = _pow3_fit_to_900(0.75)
+    # a - b x^-c with c = 0.01 creeps towards a = 0.95: still below 0.75 at the cap
+    slow = np.array([0.95, 0.3, 0.01])
+    creeping = replace(fit, scaled_params=slow, bootstrap_params=np.tile(slow, (20, 1)),
+                       bootstrap_models=("pow3",) * 20)
+    needed = _samples_needed(creeping, 0.75, 0.9)
+    assert needed.status == "beyond_cap"
+    assert needed.to_dict()["n"]["estimate_beyond_cap"] is True
+    assert _samples_needed(creeping, 0.97, 0.9).status == "not_reachable"
+
+
+def test_samples_needed_keeps_beyond_cap_apart_from_unknown_in_json():
+    unknown = _pow3_fit_to_900(0.75)
+    no_boot = fit_curve(SIZES[SIZES <= 900], noisy(pow3(SIZES[SIZES <= 900]), noise=1e-4), target=0.75,
+                        n_bootstrap=0).samples_needed.to_dict()["n"]
+    assert no_boot["low"] is None and no_boot["high"] is None
+    assert no_boot["low_beyond_cap"] is False and no_boot["high_beyond_cap"] is False
+    assert unknown.samples_needed.to_dict()["n"]["low_beyond_cap"] is False
+
+
+def test_curves_text_prints_cap_only_for_beyond_cap_and_question_mark_for_unknown():
+    beyond = {"status": "reachable", "p_reachable": 0.6, "cap": SEARCH_CAP,
+              "n": {"estimate": 1600.0, "low": 900.0, "high": None, "estimate_beyond_cap": False,
+                    "low_beyond_cap": False, "high_beyond_cap": True}}
+    assert _needed(beyond).startswith("1,600 [900, >cap]")
+    unknown = {"status": "reachable", "p_reachable": None, "cap": SEARCH_CAP,
+               "n": {"estimate": 1600.0, "low": None, "high": None}}
+    assert _needed(unknown).startswith("1,600 [?, ?]")
+    assert _needed({"status": "unknown", "n": {"estimate": None, "low": None, "high": None}}) == "unknown"
 
 
 def test_fit_curve_max_train_size_uses_only_smaller_sizes():

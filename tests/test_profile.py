@@ -534,3 +534,24 @@ def test_profile_same_for_fortran_ordered_and_wider_label_dtypes():
         assert p.labelsets.counts.tolist() == reference.labelsets.counts.tolist()
         np.testing.assert_array_equal(p.cooccurrence.counts, reference.cooccurrence.counts)
         assert p.scumble == reference.scumble
+
+
+def test_profile_class_size_histograms_cover_every_class():
+    Y = np.array([[1, 0, 0]] * 5 + [[0, 1, 0]] * 2 + [[1, 1, 0]] * 2 + [[0, 0, 0]] * 1, dtype=np.uint8)
+    ds = MultilabelDataset.from_arrays(np.zeros((10, 1)), Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        prof = profile(ds, prune_counts=(2, 5))
+    by_name = {(h.formulation, h.min_count): h for h in prof.samples_per_class.histograms}
+    sigmoid = by_name[("sigmoid", None)]  # positives 7, 4, 0
+    assert sigmoid.samples.tolist() == [4, 7] and sigmoid.n_classes.tolist() == [1, 1]
+    assert sigmoid.n_empty_classes == 1
+    powerset = by_name[("powerset", None)]  # labelset counts 5, 2, 2, 1
+    assert powerset.samples.tolist() == [1, 2, 5] and powerset.n_classes.tolist() == [1, 2, 1]
+    assert by_name[("pruned-powerset", 2)].samples.tolist() == [2, 5]
+    assert by_name[("pruned-powerset", 2)].n_classes.tolist() == [2, 1]
+    assert by_name[("pruned-powerset", 5)].n_classes.tolist() == [1]
+    d = prof.to_dict()["samples_per_class"]["histograms"]
+    json.dumps(d, allow_nan=False)
+    assert d[1] == {"formulation": "powerset", "min_count": None, "samples": [1, 2, 5],
+                    "n_classes": [1, 2, 1], "n_empty_classes": 0}

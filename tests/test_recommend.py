@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import warnings
@@ -298,3 +299,124 @@ def test_recommend_on_emotions_is_consistent(emotions_results):
     ids = [item.id for item in checklist.items]
     assert {"curve_slope", "samples_needed_sigmoid", "samples_needed_powerset"} <= set(ids)
     assert checklist.item("label_positives").value == prof.label_counts.min()
+
+
+# ---- the size compared is the size reported -------------------------------------------
+
+
+def _cut(curves: LearningCurves, name: str, rows, column: int = -1) -> LearningCurves:
+    """Blank (as a budget cut does) the given runs of one formulation at one size column."""
+    curve = curves.curves[name]
+    scores = {metric: values.copy() for metric, values in curve.scores.items()}
+    for values in scores.values():
+        values[rows, column] = np.nan
+    new = FormulationCurve(
+        formulation=name, train_sizes=curve.train_sizes, scores=scores,
+        unseen_labelset_share=curve.unseen_labelset_share, n_params=curve.n_params,
+        n_classes=curve.n_classes, fit_seconds=curve.fit_seconds, predict_seconds=curve.predict_seconds,
+    )
+    return dataclasses.replace(curves, curves={**curves.curves, name: new})
+
+
+def test_recommend_reports_the_size_it_compared(toy_profile):
+    rec = recommend(toy_profile, _curves(BETTER, WORSE), None)
+    # 5-fold CV of 100 samples trains on at most 80: that is what was compared
+    assert rec.target_n == 100 and rec.train_size == 80 and rec.basis == "measured"
+    assert rec.compared_at == (
+        "measured at 80 training samples (the largest every fold reached; the dataset has 100)"
+    )
+    d = rec.to_dict()
+    assert d["train_size"] == 80 and d["compared_at"] == rec.compared_at
+    assert d["per_metric"]["f1_micro"]["compared_at"] == rec.compared_at
+
+
+def test_recommend_target_below_n_train_full_uses_largest_measured_size_below_it(toy_profile):
+    rec = recommend(toy_profile, _curves(BETTER, WORSE), None, target_n=50)
+    c = rec.per_metric["f1_micro"].deciding
+    assert rec.train_size == 40 and c.train_size == 40 and c.basis == "measured"
+    assert c.sigmoid_score == pytest.approx(float(np.mean(SIGMOID_LAST - 0.05)))
+    assert rec.compared_at == (
+        "measured at 40 training samples (the largest measured size at or below the target 50)"
+    )
+    exact = recommend(toy_profile, _curves(BETTER, WORSE), None, target_n=40)
+    assert exact.train_size == 40 and exact.compared_at == "measured at 40 training samples"
+
+
+def test_recommend_budget_cut_largest_size_uses_fitted_curves_with_a_note(toy_profile):
+    curves = _cut(_curves(BETTER, WORSE), "powerset", slice(None))  # powerset never ran at 80
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        fits = fit_curves(curves, n_bootstrap=50)
+        rec = recommend(toy_profile, curves, fits)
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.basis == "extrapolated" and c.train_size == 80 and rec.basis == "extrapolated"
+    sig, cand = fits.fits["sigmoid"]["f1_micro"], fits.fits["powerset"]["f1_micro"]
+    assert c.difference == pytest.approx(float(cand.predict([80])[0] - sig.predict([80])[0]))
+    assert "fitted curves at 80" in rec.compared_at and "not every formulation was measured at 80" in rec.compared_at
+    assert sum("was not run for every formulation" in note for note in rec.notes) == 1
+    # without fits: the largest size that every formulation reached, said so in a note
+    with pytest.warns(FeasibilityWarning, match="compared at 40"):
+        rec = recommend(toy_profile, curves, None)
+    assert rec.train_size == 40 and rec.per_metric["f1_micro"].deciding.basis == "measured"
+    assert "measured at 40 training samples" in rec.compared_at
+
+
+# ---- untestable differences --------------------------------------------------------------
+
+DYADIC = np.array([0.5, 0.625, 0.5625, 0.4375, 0.5])  # exact in binary: differences are exact
+
+
+def test_recommend_zero_variance_difference_is_not_significant(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    sigmoid = curves.curves["sigmoid"]
+    scores = {m: v.copy() for m, v in sigmoid.scores.items()}
+    cand_scores = {m: v.copy() for m, v in curves.curves["powerset"].scores.items()}
+    scores["f1_micro"][:, -1] = DYADIC
+    cand_scores["f1_micro"][:, -1] = DYADIC + 0.125  # every run 0.125 better, exactly
+    curves = dataclasses.replace(curves, curves={
+        **curves.curves,
+        "sigmoid": dataclasses.replace(sigmoid, scores=scores),
+        "powerset": dataclasses.replace(curves.curves["powerset"], scores=cand_scores),
+    })
+    with pytest.warns(FeasibilityWarning, match="no variance"):
+        rec = recommend(toy_profile, curves, None)
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.difference == 0.125 and c.p_value == 1.0 and not c.significant
+    assert c.effect_size is None and c.to_dict()["effect_size"] is None
+    assert rec.formulation == "sigmoid" and rec.too_close_to_call
+    assert "no variance" in rec.reasons[0]
+    json.dumps(rec.to_dict(), allow_nan=False)
+
+
+def test_recommend_needs_three_paired_runs_to_call_a_difference(toy_profile):
+    big = SIGMOID_LAST + np.array([0.100, 0.101, 0.10, 0.10, 0.10])
+    curves = _curves(big, WORSE)
+    for name in ("sigmoid", "powerset", "pruned-powerset"):
+        curves = _cut(curves, name, slice(2, None))  # only runs 0 and 1 reached 80
+    rec = recommend(toy_profile, curves, None, test="paired-t")
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.n_runs == 2 and c.train_size == 80
+    assert c.significant  # the t-test alone would call it ...
+    assert c.p_value == pytest.approx(stats.ttest_rel(big[:2], SIGMOID_LAST[:2]).pvalue)
+    assert rec.formulation == "sigmoid" and rec.too_close_to_call  # ... but 2 runs cannot decide
+    assert "only 2 paired run(s)" in rec.reasons[0]
+
+
+def test_recommend_without_a_sigmoid_curve_says_so(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    curves = dataclasses.replace(curves, curves={"powerset": curves.curves["powerset"]})
+    rec = recommend(toy_profile, curves, None)
+    assert rec.formulation == "sigmoid" and rec.per_metric["f1_micro"].deciding is None
+    assert "No sigmoid curve was measured" in rec.reasons[0] and "measured: powerset" in rec.reasons[0]
+    assert "No powerset curve" not in rec.reasons[0]
+
+
+def test_build_checklist_rarest_label_is_na_when_no_label_is_learnable():
+    Y = np.zeros((20, 2), dtype=np.uint8)
+    Y[:, 0] = 1  # always positive; label 1 never
+    ds = MultilabelDataset.from_arrays(np.arange(40.0).reshape(20, 2), Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        item = build_checklist(ds, profile(ds), None, None).item("label_positives")
+    assert item.value is None
+    assert item.value_text.startswith("rarest label: n/a;") and "0 positives" not in item.value_text

@@ -189,3 +189,85 @@ def test_text_report(result):
     assert len(lines) == len(result["checklist"]["items"]) + 1
     counts = result["checklist"]["counts"]
     assert lines[-1] == f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
+
+
+def test_headline_states_the_size_compared_not_the_dataset_size(result, html):
+    rec = result["recommendation"]
+    n_train_full = result["curves"]["n_train_full"]  # 3 folds of 240: at most 160 to train on
+    assert n_train_full < 240 and rec["train_size"] == n_train_full
+    phrase = f"measured at {n_train_full:,} training samples (the largest every fold reached; the dataset has 240)"
+    assert rec["compared_at"] == phrase
+    assert phrase in html and "f1_micro at 240 training samples" not in html
+    assert phrase in verdict_text(result).splitlines()[1]
+
+
+def _with_tiny_p_values(result: dict) -> dict:
+    rec = json.loads(json.dumps(result["recommendation"]))
+    for verdict in rec["per_metric"].values():
+        verdict["p_value"], verdict["p_value_adjusted"] = 4e-6, 8e-6
+        verdict["interval"] = [0.01, 0.02]
+    return dict(result, recommendation=rec)
+
+
+def test_p_values_never_print_as_zero(result):
+    tiny = _with_tiny_p_values(result)
+    text = verdict_text(tiny)
+    assert "0.000" not in text.replace("0.0001", "") and "p < 0.001" in text
+    page = render_html(tiny)
+    verdict = page[page.index('<section id="verdict"'):page.index('<section id="overview"')]
+    assert "p &lt; 0.001" in verdict and "&lt; 0.001 (&lt; 0.001)" in verdict
+    assert "0.000 (" not in verdict and "p = 0.000" not in verdict
+
+
+def test_samples_needed_numbers_only_when_reached_or_reachable(result):
+    fits = json.loads(json.dumps(result["fits"]))
+    rec = json.loads(json.dumps(result["recommendation"]))
+    need = {"target": 0.9, "target_kind": "user", "status": "not_reachable", "p_reachable": 0.0,
+            "n": {"estimate": 987654.0, "low": 876543.0, "high": None}, "asymptote": {}, "cap": 10**9}
+    for by_metric in fits["fits"].values():
+        for fit in by_metric.values():
+            fit["samples_needed"] = need
+    for row in rec["head_table"]:
+        row["samples_needed"] = need if row["formulation"] != "full-powerset" else None
+    page = render_html(dict(result, fits=fits, recommendation=rec))
+    assert "987,654" not in page and "876,543" not in page
+    assert "not reachable" in page
+
+
+def test_samples_per_class_chart_counts_every_labelset():
+    from feasibility.profile import profile
+    from feasibility.report.charts import samples_per_class_chart
+
+    rng = np.random.default_rng(5)
+    Y = (rng.random((400, 12)) < 0.3).astype(np.uint8)  # hundreds of labelsets
+    ds = MultilabelDataset.from_arrays(rng.normal(size=(400, 3)), Y)
+    prof = profile(ds)
+    d = prof.to_dict(max_labelsets=5)  # the frequency table is capped at 5 rows ...
+    assert len(d["labelsets"]["table"]) == 5
+    rows = _data_rows(samples_per_class_chart(d, prune_min_count=2, min_positives=10))
+    classes = {}
+    for row in rows:
+        if "classes" in row:
+            classes[row["formulation"]] = classes.get(row["formulation"], 0) + row["classes"]
+    # ... but the chart still draws every labelset and every class the pruned powerset keeps
+    assert classes["powerset"] == prof.labelsets.n_labelsets > 5
+    kept = {level.min_count: level.n_labelsets for level in prof.pruning}
+    assert classes["pruned-powerset"] == kept[2]
+    assert classes["sigmoid"] == 12
+    samples = sorted(row["samples"] for row in rows if row.get("formulation") == "powerset")
+    assert samples == sorted(set(prof.labelsets.counts.tolist()))
+
+
+def test_curve_charts_only_read_stored_fields(result):
+    from feasibility.report.charts import coverage_chart, learning_curve_chart
+
+    spec = learning_curve_chart(result, "f1_micro")
+    bars = [layer for layer in spec["layer"] if layer["mark"] in ("errorbar", {"type": "errorbar"})]
+    assert bars and bars[0]["encoding"]["yError"]["field"] == "std"  # mean +- sd drawn by Vega-Lite
+    rows = _data_rows(coverage_chart(result))
+    fit = result["fits"]["coverage"]["powerset"]
+    measured = sorted({(row["n"], row["mean"]) for row in rows if "mean" in row and row["formulation"] == "powerset"})
+    assert measured == sorted(zip(fit["train_sizes"], fit["observed"]))
+    spread = result["curves"]["curves"]["powerset"]["unseen_labelset_share"]["std"]
+    stds = sorted({(row["n"], row["std"]) for row in rows if "std" in row and row["formulation"] == "powerset"})
+    assert stds == sorted(zip(result["curves"]["curves"]["powerset"]["train_sizes"], spread))

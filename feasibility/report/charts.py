@@ -157,26 +157,36 @@ def labelset_rank_chart(profile: dict) -> dict:
 
 
 def samples_per_class_chart(profile: dict, *, prune_min_count: int, min_positives: int) -> dict:
-    """Samples each class learns from: positives per label vs samples per labelset."""
-    rows = [
-        {"formulation": "sigmoid", "class": name, "samples": int(count)}
-        for name, count in zip(profile["label_names"], profile["label_counts"])
-    ]
-    for entry in profile["labelsets"]["table"]:
-        name = "{" + ", ".join(entry["labels"]) + "}"
-        rows.append({"formulation": "powerset", "class": name, "samples": entry["count"]})
-        if entry["count"] >= prune_min_count:
-            rows.append({"formulation": "pruned-powerset", "class": name, "samples": entry["count"]})
-    rows = [row for row in rows if row["samples"] > 0]
-    ticks = (
+    """Samples each class learns from: positives per label vs samples per labelset.
+
+    Reads the class-size histograms of the profile (every labelset, not the capped
+    frequency table): one dot per (formulation, samples per class), its area the number
+    of classes that learn from that many samples. The pruned powerset is the profile's
+    histogram at ``prune_min_count``; it is left out when the profile has no such level.
+    """
+    histograms = profile["samples_per_class"].get("histograms", [])
+    rows = []
+    pruned_found = False
+    for histogram in histograms:
+        if histogram["formulation"] == "pruned-powerset":
+            if histogram["min_count"] != prune_min_count:
+                continue
+            pruned_found = True
+        rows += [
+            {"formulation": histogram["formulation"], "samples": samples, "classes": n_classes}
+            for samples, n_classes in zip(histogram["samples"], histogram["n_classes"])
+        ]
+    dots = (
         alt.Chart(alt.Data(values=rows))
-        .mark_tick(thickness=2, size=22, opacity=0.6)
+        .mark_circle(opacity=0.6)
         .encode(
             x=alt.X("samples:Q", scale=alt.Scale(type="log"), title="samples per class (log)"),
             y=alt.Y("formulation:N", sort=list(FORMULATION_ORDER), title=None),
             color=_color(),
-            tooltip=[alt.Tooltip("formulation:N"), alt.Tooltip("class:N"),
-                     alt.Tooltip("samples:Q", format=",")],
+            size=alt.Size("classes:Q", title="classes", scale=alt.Scale(type="sqrt", range=[12, 600])),
+            tooltip=[alt.Tooltip("formulation:N"),
+                     alt.Tooltip("samples:Q", title="samples per class", format=","),
+                     alt.Tooltip("classes:Q", title="classes with that many", format=",")],
         )
     )
     rule = (
@@ -184,7 +194,10 @@ def samples_per_class_chart(profile: dict, *, prune_min_count: int, min_positive
         .mark_rule(strokeDash=[4, 3], color="#555")
         .encode(x="samples:Q", tooltip=[alt.Tooltip("what:N", title="threshold")])
     )
-    chart = alt.layer(ticks, rule, title="Samples per class: one tick per sigmoid label or powerset class")
+    title = "Samples per class: how many sigmoid labels or powerset classes learn from each count"
+    if not pruned_found:
+        title += f" (no profile of the pruned powerset at {prune_min_count})"
+    chart = alt.layer(dots, rule, title=title)
     return _spec(chart.properties(width=_WIDTH, height=150))
 
 
@@ -216,8 +229,11 @@ def _curve_layers(observed: list[dict], band: list[dict], y_title: str, x_marks:
                  alt.Tooltip("mean:Q", title="measured mean", format=".3f"),
                  alt.Tooltip("std:Q", title="sd over runs", format=".3f")],
     )
-    bars = base_obs.mark_errorbar().encode(
-        x=x, y=alt.Y("lower:Q", title=y_title), y2="upper:Q", color=_color()
+    # mean +- 1 sd drawn by Vega-Lite from the two stored fields (pre-computed error bars).
+    bars = (
+        alt.Chart(alt.Data(values=[row for row in observed if row["std"] is not None]))
+        .mark_errorbar()
+        .encode(x=x, y=alt.Y("mean:Q", title=y_title), yError="std:Q", color=_color())
     )
     rules = (
         alt.Chart(alt.Data(values=x_marks))
@@ -247,17 +263,12 @@ def _band_rows(formulation: str, band: dict | None, n_current: int) -> list[dict
     return rows
 
 
-def _observed_rows(formulation: str, sizes: list[int], summary: dict, transform=None) -> list[dict]:
-    rows = []
-    for n, mean, std in zip(sizes, summary["mean"], summary["std"]):
-        if mean is None:
-            continue
-        if transform is not None:
-            mean = transform(mean)
-        spread = std or 0.0
-        rows.append({"formulation": formulation, "n": n, "mean": mean, "std": std,
-                     "lower": mean - spread, "upper": mean + spread})
-    return rows
+def _observed_rows(formulation: str, sizes: list[int], means: list, stds: list) -> list[dict]:
+    return [
+        {"formulation": formulation, "n": n, "mean": mean, "std": std}
+        for n, mean, std in zip(sizes, means, stds)
+        if mean is not None
+    ]
 
 
 def _x_marks(result: dict) -> list[dict]:
@@ -277,7 +288,8 @@ def learning_curve_chart(result: dict, metric: str) -> dict:
         curve = curves.get(name)
         if curve is None or metric not in curve["scores"]:
             continue
-        observed += _observed_rows(name, curve["train_sizes"], curve["scores"][metric])
+        summary = curve["scores"][metric]
+        observed += _observed_rows(name, curve["train_sizes"], summary["mean"], summary["std"])
         fit = fits.get(name, {}).get(metric)
         if fit:
             current = max(fit.get("train_sizes") or [0])
@@ -287,20 +299,24 @@ def learning_curve_chart(result: dict, metric: str) -> dict:
 
 
 def coverage_chart(result: dict) -> dict:
-    """Share of test samples whose labelset was seen in training (a powerset's ceiling)."""
+    """Share of test samples whose labelset was seen in training (a powerset's ceiling).
+
+    The measured coverage per size is the ``observed`` field of the coverage fit; its sd
+    over runs is the sd of ``unseen_labelset_share`` in the curves (coverage is one minus
+    that share, so the two spreads are the same number).
+    """
     curves = result["curves"]["curves"]
     coverage = (result.get("fits") or {}).get("coverage", {})
     observed, band = [], []
     for name in FORMULATION_ORDER[1:]:
-        curve = curves.get(name)
-        if curve is None:
+        curve, fit = curves.get(name), coverage.get(name)
+        if curve is None or not fit:
             continue
+        std_at = dict(zip(curve["train_sizes"], curve["unseen_labelset_share"]["std"]))
         observed += _observed_rows(
-            name, curve["train_sizes"], curve["unseen_labelset_share"], transform=lambda v: 1.0 - v
+            name, fit["train_sizes"], fit["observed"], [std_at.get(n) for n in fit["train_sizes"]]
         )
-        fit = coverage.get(name)
-        if fit:
-            band += _band_rows(name, fit.get("band"), max(fit.get("train_sizes") or [0]))
+        band += _band_rows(name, fit.get("band"), max(fit.get("train_sizes") or [0]))
     return _curve_layers(
         observed, band, "labelset coverage", _x_marks(result),
         "Coverage: share of test samples whose labelset occurs in the training part",

@@ -42,25 +42,36 @@ def _interval(entry: dict | None, digits: int = 3) -> str:
     return f"{_num(entry['estimate'], digits)} [{_num(low, digits)}, {_num(high, digits)}]"
 
 
-def _n_interval(entry: dict | None, unbounded: str = ">cap") -> str:
+def _n_interval(entry: dict | None, unbounded: str = ">cap", bound: str = "cap") -> str:
+    """``estimate [low, high]`` of a size; None is ``unbounded`` only when flagged so.
+
+    The JSON writes both "beyond the search range" and "unknown" as None; the
+    ``<end>_beyond_<bound>`` flags tell them apart (absent flag: unknown, shown as "?").
+    """
     if not entry:
         return "-"
-    estimate = _count(entry.get("estimate")) if entry.get("estimate") is not None else unbounded
-    low = _count(entry.get("low")) if entry.get("low") is not None else unbounded
-    high = _count(entry.get("high")) if entry.get("high") is not None else unbounded
-    return f"{estimate} [{low}, {high}]"
+
+    def end(key: str) -> str:
+        if entry.get(key) is not None:
+            return _count(entry[key])
+        return unbounded if entry.get(f"{key}_beyond_{bound}") else "?"
+
+    return f"{end('estimate')} [{end('low')}, {end('high')}]"
 
 
 def _needed(entry: dict | None) -> str:
     if not entry:
         return "-"
     status = entry.get("status")
+    if status == "unknown":
+        return "unknown"
+    p = f" (p={_num(entry.get('p_reachable'), 2)})" if entry.get("p_reachable") is not None else ""
     if status == "not_reachable":
-        return f"not reachable (asymptote {_interval(entry.get('asymptote'))})"
-    prefix = "already reached; " if status == "reached" else ""
+        return f"not reachable (asymptote {_interval(entry.get('asymptote'))}){p}"
     if status == "beyond_cap":
-        return f"beyond {_count(entry.get('cap'))} (p={_num(entry.get('p_reachable'), 2)})"
-    return prefix + _n_interval(entry.get("n"))
+        return f"beyond {_count(entry.get('cap'))}{p}"
+    prefix = "already reached; " if status == "reached" else ""
+    return prefix + _n_interval(entry.get("n")) + p
 
 
 def _slope(entry: dict | None) -> str:
@@ -196,7 +207,7 @@ def _crossover_line(pair: dict) -> str:
     text = f"{first} vs {second}: {now} leads at n={_count(pair.get('n_current'))}"
     if pair.get("status") == "crossover within 100x":
         other = second if now == first else first
-        text += (f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x')} "
+        text += (f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x', bound='limit')} "
                  f"(in {_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits)")
     else:
         text += f"; none within 100x (leader at n={_count(pair.get('limit'))}: {later})"

@@ -16,6 +16,17 @@ def _num(value, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def _p(value) -> str:
+    """A p-value with two significant digits, or ``"< 0.001"`` (never a bare 0.000).
+
+    >>> _p(0.0123), _p(0.00004), _p(1.0), _p(None)
+    ('0.012', '< 0.001', '1', '-')
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return "< 0.001" if value < 0.001 else f"{value:.2g}"
+
+
 def checklist_text(checklist: dict) -> str:
     """Return the checklist as aligned text lines, one item per line plus its numbers.
 
@@ -56,13 +67,16 @@ def verdict_text(result: dict) -> str:
     qualifier = " (too close to call)" if rec["too_close_to_call"] else ""
     lines = [
         f"verdict{f' for {name}' if name else ''}: {rec['formulation']}{qualifier}",
-        f"  {rec['metric']} at {rec['target_n']:,} training samples ({rec['basis']})",
+        f"  {rec['metric']} {rec['compared_at']}"
+        if rec.get("compared_at")
+        else f"  {rec['metric']} ({rec['basis']})",
     ]
     if headline.get("interval") and headline["interval"][0] is not None:
         lines.append(
             f"  {headline['candidate']} - sigmoid = {_num(headline['difference'])} "
             f"[{_num(headline['interval'][0])}, {_num(headline['interval'][1])}], "
-            f"p = {_num(headline['p_value'])} ({headline['test']})"
+            f"p {'' if _p(headline['p_value']).startswith('<') else '= '}{_p(headline['p_value'])} "
+            f"({headline['test']})"
         )
     lines.append("reasons:")
     lines.extend(f"  - {reason}" for reason in rec["reasons"])
@@ -74,6 +88,6 @@ def verdict_text(result: dict) -> str:
             f"  {metric:<{width}}  {verdict['formulation']:<15}"
             f"{' too close to call' if verdict['too_close_to_call'] else '                  '}"
             f"  diff {_num(verdict.get('difference'))} [{_num(interval[0])}, {_num(interval[1])}]"
-            f"  p {_num(verdict.get('p_value'))}"
+            f"  p {_p(verdict.get('p_value'))}"
         )
     return "\n".join(lines)
