@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 
 import numpy as np
 
@@ -42,3 +43,8 @@ def finite_float(value) -> float | None:
 def finite_floats(values) -> list:
     """Flatten ``values`` to a list of :func:`finite_float`."""
     return [finite_float(v) for v in np.asarray(values, dtype=float).ravel()]
+
+
+def fields_dict(obj) -> dict:
+    """Return a dataclass instance's fields as a JSON-safe dict (see :func:`json_safe`)."""
+    return {field.name: json_safe(getattr(obj, field.name)) for field in fields(obj)}

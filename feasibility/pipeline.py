@@ -125,12 +125,15 @@ def run_pipeline(
         metric=metric, target_n=target_n, memory_budget=memory_budget,
     )
     timings["total"] = time.perf_counter() - started
+    # Each stage is turned into its dict once: fits and profile dicts are not small.
+    profile_dict = label_profile.to_dict()
     curves_dict = curves.to_dict()
+    fits_dict = fits.to_dict()
     return {
         "dataset": dataset.to_dict(),
-        "profile": label_profile.to_dict(),
+        "profile": profile_dict,
         "curves": curves_dict,
-        "fits": fits.to_dict(),
+        "fits": fits_dict,
         "checklist": checklist.to_dict(),
         "recommendation": recommendation.to_dict(),
         "methods": {
@@ -141,9 +144,9 @@ def run_pipeline(
             "curve_timings": curves_dict.get("timings", {}),
             "engine": curves_dict.get("engine"),
             "options": {
-                "profile": label_profile.to_dict().get("options", {}),
+                "profile": profile_dict.get("options", {}),
                 "curves": curves_dict.get("options", {}),
-                "fits": fits.to_dict().get("options", {}),
+                "fits": fits_dict.get("options", {}),
                 "metric": metric,
                 "target_n": recommendation.target_n,
                 "memory_budget": int(memory_budget),

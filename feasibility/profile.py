@@ -31,7 +31,7 @@ import scipy.sparse as sp
 from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
-from ._json import json_safe
+from ._json import fields_dict, json_safe
 from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityWarning, invalid_parameter
 
@@ -81,9 +81,6 @@ _BYTE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB")
 
 
 
-
-def _fields_dict(obj) -> dict:
-    return {f.name: json_safe(getattr(obj, f.name)) for f in fields(obj)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +160,7 @@ class UnseenStats:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -177,7 +174,7 @@ class PruneLevel:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -194,7 +191,7 @@ class KLabelsetStats:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -211,7 +208,7 @@ class ImbalanceStats:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,7 @@ class LabelPair:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,7 +262,7 @@ class CooccurrenceStats:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict (matrices are ``None`` above the label limit)."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -281,7 +278,7 @@ class HeadSize:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields (exact integers stay integers)."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -295,7 +292,7 @@ class HeadSizes:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -314,7 +311,7 @@ class ClassSizeHistogram:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 def _class_size_histogram(
@@ -347,7 +344,7 @@ class SamplesPerClass:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return _fields_dict(self)
+        return fields_dict(self)
 
 
 @dataclass(frozen=True, eq=False)

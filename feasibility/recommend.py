@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from scipy import stats
 from statsmodels.stats.weightstats import DescrStatsW
 
-from ._json import json_safe
+from ._json import fields_dict
 from .curves import FORMULATIONS, LOSS_METRICS, METRICS
 from .dataset import MultilabelDataset
 from .errors import FeasibilityWarning, invalid_parameter
@@ -149,34 +149,19 @@ class Comparison:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return {
-            "candidate": self.candidate,
-            "metric": self.metric,
-            "basis": self.basis,
-            "train_size": int(self.train_size),
-            "test": self.test,
-            "n_runs": int(self.n_runs),
-            "candidate_score": json_safe(self.candidate_score),
-            "sigmoid_score": json_safe(self.sigmoid_score),
-            "difference": json_safe(self.difference),
-            "advantage": json_safe(self.advantage),
-            "interval": [json_safe(self.interval[0]), json_safe(self.interval[1])],
-            "confidence": json_safe(self.confidence),
-            "p_value": json_safe(self.p_value),
-            "p_value_adjusted": json_safe(self.p_value_adjusted),
-            "effect_size": json_safe(self.effect_size),
-            "effect_size_kind": self.effect_size_kind,
-            "significant": bool(self.significant),
-            "fits_memory_budget": bool(self.fits_memory_budget),
-            "head_bytes": int(self.head_bytes),
-            "n_source_runs": int(self.n_source_runs),
-            "untestable": self.untestable,
-        }
+        return fields_dict(self)
 
     @property
     def decisive(self) -> bool:
         """Significant, and backed by at least :data:`MIN_PAIRED_RUNS` runs."""
         return self.significant and self.n_source_runs >= MIN_PAIRED_RUNS
+
+
+#: Fields of the deciding :class:`Comparison` that a metric's verdict repeats at top level.
+_DECIDING_KEYS = (
+    "candidate", "basis", "train_size", "test", "p_value", "p_value_adjusted", "difference",
+    "interval", "confidence", "effect_size", "sigmoid_score", "candidate_score",
+)
 
 
 @dataclass(frozen=True)
@@ -196,25 +181,12 @@ class MetricVerdict:
     def to_dict(self) -> dict:
         """Return ``{"formulation", "too_close_to_call", "p_value", "difference",
         "interval", "test", "effect_size", ...}`` (the deciding comparison flattened)."""
-        deciding = self.deciding
+        deciding = self.deciding.to_dict() if self.deciding is not None else {"interval": [None, None]}
         return {
             "formulation": self.formulation,
             "too_close_to_call": bool(self.too_close_to_call),
             "lower_is_better": bool(self.lower_is_better),
-            "candidate": None if deciding is None else deciding.candidate,
-            "basis": None if deciding is None else deciding.basis,
-            "train_size": None if deciding is None else int(deciding.train_size),
-            "test": None if deciding is None else deciding.test,
-            "p_value": None if deciding is None else json_safe(deciding.p_value),
-            "p_value_adjusted": None if deciding is None else json_safe(deciding.p_value_adjusted),
-            "difference": None if deciding is None else json_safe(deciding.difference),
-            "interval": [None, None]
-            if deciding is None
-            else [json_safe(deciding.interval[0]), json_safe(deciding.interval[1])],
-            "confidence": None if deciding is None else json_safe(deciding.confidence),
-            "effect_size": None if deciding is None else json_safe(deciding.effect_size),
-            "sigmoid_score": None if deciding is None else json_safe(deciding.sigmoid_score),
-            "candidate_score": None if deciding is None else json_safe(deciding.candidate_score),
+            **{key: deciding.get(key) for key in _DECIDING_KEYS},
             "comparisons": {name: c.to_dict() for name, c in self.comparisons.items()},
             "reason": self.reason,
             "compared_at": self.compared_at,
@@ -237,17 +209,7 @@ class HeadRow:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return {
-            "formulation": self.formulation,
-            "title": self.title,
-            "n_outputs": int(self.n_outputs),
-            "n_params": int(self.n_params),
-            "float32_bytes": int(self.float32_bytes),
-            "float32_bytes_human": self.float32_bytes_human,
-            "samples_per_param": json_safe(float(self.samples_per_param)),
-            "fits_memory_budget": bool(self.fits_memory_budget),
-            "samples_needed": self.samples_needed,
-        }
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -319,16 +281,7 @@ class CheckItem:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "value": json_safe(self.value),
-            "value_text": self.value_text,
-            "threshold": self.threshold,
-            "explanation": self.explanation,
-            "concerns": self.concerns,
-        }
+        return fields_dict(self)
 
 
 @dataclass(frozen=True)
@@ -382,14 +335,7 @@ class DuplicateRows:
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict of the fields."""
-        return {
-            "n_duplicate_groups": self.n_duplicate_groups,
-            "n_duplicate_samples": self.n_duplicate_samples,
-            "n_conflicting_groups": self.n_conflicting_groups,
-            "n_conflicting_samples": self.n_conflicting_samples,
-            "share_conflicting": json_safe(self.share_conflicting),
-            "examples": [list(group) for group in self.examples],
-        }
+        return fields_dict(self)
 
 
 # --------------------------------------------------------------------------------------
