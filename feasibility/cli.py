@@ -256,9 +256,13 @@ def _parse_sizes(text: str) -> list[int] | list[float]:
 
 
 def _curve_options(
-    *, folds, repeats, sizes, n_sizes, min_size, seed, jobs, engine, model, hidden_layers,
-    formulations, prune_min_count, budget, backend, scheduler, no_cache, progress,
+    *, folds=5, repeats=1, sizes=None, n_sizes=8, min_size=None, seed=0, jobs=None,
+    engine=Engine.auto, model=Model.linear, hidden_layers="100",
+    formulations="sigmoid,powerset,pruned-powerset", prune_min_count=2, budget=None,
+    backend=Backend.loky, scheduler=None, no_cache=False, progress=False,
 ) -> dict:
+    """Turn the command-line curve options into ``learning_curves`` keyword options
+    (defaults are the command line's)."""
     from .errors import ParameterError
 
     parsed_sizes = _parse_sizes(sizes) if sizes else None
@@ -412,27 +416,21 @@ def _parse_bytes(text: str) -> int:
     return int(value)
 
 
-def _run_report_pipeline(
-    source, xml, labels, labels_last, label_column, label_sep, missing_labels, curve_kwargs,
-    fit_kwargs, metric, target_n, memory_budget, min_positives, progress,
-):
+def _run_report_pipeline(dataset, curve_options, fit_options, *, metric, target_n, memory_budget, min_positives):
     from .pipeline import run_pipeline
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
-    options = _curve_options(**curve_kwargs, progress=progress)
-    result = run_pipeline(
+    return run_pipeline(
         dataset,
         # the profile's pruning table includes the level the pruned-powerset curve uses
-        profile_options={"prune_counts": sorted({2, 5, 10, options["prune_min_count"]})},
-        curve_options=options,
-        fit_options=_fit_options(**fit_kwargs),
+        profile_options={"prune_counts": sorted({2, 5, 10, curve_options["prune_min_count"]})},
+        curve_options=curve_options,
+        fit_options=fit_options,
         metric=Metric(metric).value,
         target_n=target_n,
         memory_budget=_parse_bytes(memory_budget),
         min_positives=min_positives,
         command_line="feasibility " + " ".join(sys.argv[1:]),
     )
-    return dataset, result
 
 
 @app.command()
@@ -475,14 +473,18 @@ def report(
     from .report.render import write_report
     from .report.text_report import verdict_text
 
-    dataset, result = _run_report_pipeline(
-        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
-        dict(folds=folds, repeats=repeats, sizes=sizes, n_sizes=n_sizes, min_size=min_size,
-             seed=seed, jobs=jobs, engine=engine, model=model, hidden_layers=hidden_layers,
-             formulations=formulations, prune_min_count=prune_min_count, budget=budget,
-             backend=backend, scheduler=scheduler, no_cache=no_cache),
-        dict(target_n=None, target=target, n_bootstrap=n_bootstrap, seed=seed),
-        metric, target_n, memory_budget, min_positives, _show_progress(False),
+    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    result = _run_report_pipeline(
+        dataset,
+        _curve_options(
+            folds=folds, repeats=repeats, sizes=sizes, n_sizes=n_sizes, min_size=min_size,
+            seed=seed, jobs=jobs, engine=engine, model=model, hidden_layers=hidden_layers,
+            formulations=formulations, prune_min_count=prune_min_count, budget=budget,
+            backend=backend, scheduler=scheduler, no_cache=no_cache,
+            progress=_show_progress(False),
+        ),
+        _fit_options(target_n=None, target=target, n_bootstrap=n_bootstrap, seed=seed),
+        metric=metric, target_n=target_n, memory_budget=memory_budget, min_positives=min_positives,
     )
     html_path, _ = report_paths(dataset.name, out)
     html_written, json_written = write_report(result, html_path)
@@ -519,25 +521,26 @@ def check(
     """Print only the pre-modelling checklist; exit 0 when nothing fails, 1 when something fails."""
     from .report.text_report import checklist_text
 
+    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
     if labels_only:
         from .profile import profile
         from .recommend import build_checklist
 
-        dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
         checklist = build_checklist(
             dataset, profile(dataset), None, None,
             min_positives=min_positives, memory_budget=_parse_bytes(memory_budget),
             metric=Metric(metric).value,
         ).to_dict()
     else:
-        _, result = _run_report_pipeline(
-            source, xml, labels, labels_last, label_column, label_sep, missing_labels,
-            dict(folds=folds, repeats=1, sizes=None, n_sizes=n_sizes, min_size=None, seed=seed,
-                 jobs=jobs, engine=engine, model=Model.linear, hidden_layers="100",
-                 formulations="sigmoid,powerset,pruned-powerset", prune_min_count=2,
-                 budget=budget, backend=Backend.loky, scheduler=None, no_cache=no_cache),
-            dict(target_n=None, target=None, n_bootstrap=200, seed=seed),
-            metric, target_n, memory_budget, min_positives, _show_progress(False),
+        result = _run_report_pipeline(
+            dataset,
+            _curve_options(
+                folds=folds, n_sizes=n_sizes, seed=seed, jobs=jobs, engine=engine, budget=budget,
+                no_cache=no_cache, progress=_show_progress(False),
+            ),
+            _fit_options(target_n=None, target=None, n_bootstrap=200, seed=seed),
+            metric=metric, target_n=target_n, memory_budget=memory_budget,
+            min_positives=min_positives,
         )
         checklist = result["checklist"]
     typer.echo(checklist_text(checklist))
