@@ -7,15 +7,25 @@ from dataclasses import fields
 
 import numpy as np
 
+#: Largest integer a JavaScript number (IEEE double) holds exactly: ``Number.MAX_SAFE_INTEGER``.
+MAX_SAFE_INTEGER = 2**53 - 1
+#: Said once in every result JSON (``methods``), for readers of the file.
+LARGE_INTEGERS_NOTE = (
+    "Integers beyond 2^53 - 1 (e.g. the 2^L possible labelsets and the full-powerset head "
+    "size) are written as decimal strings, so that JavaScript and other double-based JSON "
+    "readers keep them exact instead of rounding them or turning them into Infinity."
+)
+
 
 def json_safe(value):
     """Return ``value`` as plain JSON types: arrays as lists, numpy scalars as Python ones,
-    NaN and infinities as ``None``, objects with ``to_dict()`` as their dict.
+    NaN and infinities as ``None``, objects with ``to_dict()`` as their dict, and integers
+    beyond ``2**53 - 1`` as decimal strings (see :data:`LARGE_INTEGERS_NOTE`).
 
     Examples
     --------
-    >>> json_safe({"a": np.array([1.0, np.nan]), "b": np.int64(3)})
-    {'a': [1.0, None], 'b': 3}
+    >>> json_safe({"a": np.array([1.0, np.nan]), "b": np.int64(3), "c": 2**64})
+    {'a': [1.0, None], 'b': 3, 'c': '18446744073709551616'}
     """
     if hasattr(value, "to_dict"):
         return value.to_dict()
@@ -23,6 +33,8 @@ def json_safe(value):
         return json_safe(value.tolist())
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) <= MAX_SAFE_INTEGER else str(value)
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
@@ -30,6 +42,19 @@ def json_safe(value):
     if isinstance(value, list | tuple):
         return [json_safe(item) for item in value]
     return value
+
+
+def json_int(value) -> int | None:
+    """Read back an integer that :func:`json_safe` may have written as a string.
+
+    Examples
+    --------
+    >>> json_int("18446744073709551616") == 2**64, json_int(3), json_int(None)
+    (True, 3, None)
+    """
+    if value is None:
+        return None
+    return int(value) if isinstance(value, str) else value
 
 
 def finite_float(value) -> float | None:

@@ -17,6 +17,14 @@ import typer
 
 from .errors import FeasibilityError
 
+try:  # recent typer ships its own copy of click; older ones use click itself
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as _click_errors
+
+# click >= 8.2: a bare group asks for its help through this exception
+_NoArgsIsHelp = getattr(_click_errors, "NoArgsIsHelpError", ())
+
 app = typer.Typer(
     name="feasibility",
     help=(
@@ -58,6 +66,15 @@ LabelSepOpt = Annotated[
     str | None,
     typer.Option("--label-sep", help="Separator of a delimited-text label column, e.g. '|'.", rich_help_panel="Loading"),
 ]
+SeparatorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--separator",
+        help="CSV field separator, one character: ';', '|' or '\\t' (default: tab for .tsv, "
+        "else comma).",
+        rich_help_panel="Loading",
+    ),
+]
 class MissingLabels(StrEnum):
     """What to do with rows whose labels are missing."""
 
@@ -81,7 +98,9 @@ def _root() -> None:
     """Sigmoid or powerset? Measure a multilabel dataset before modelling it."""
 
 
-def _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels):
+def _load(
+    source, xml, labels, labels_last, label_column, label_sep, missing_labels, *, separator=None
+):
     from .io import load
 
     return load(
@@ -91,6 +110,7 @@ def _load(source, xml, labels, labels_last, label_column, label_sep, missing_lab
         labels_last=labels_last,
         label_column=label_column,
         label_sep=label_sep,
+        separator=separator,
         missing_labels=MissingLabels(missing_labels).value,
     )
 
@@ -107,13 +127,17 @@ def info(
     labels_last: LabelsLastOpt = None,
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
+    separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
     as_json: JsonOpt = False,
 ) -> int:
     """Load a dataset and print its shape, labels, detected format and loader notes."""
     from .report.text_dataset import dataset_text
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    dataset = _load(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        separator=separator,
+    )
     if as_json:
         _print_json(dataset.to_dict())
     else:
@@ -129,6 +153,7 @@ def profile_command(
     labels_last: LabelsLastOpt = None,
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
+    separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
     hidden: Annotated[
         int | None,
@@ -148,7 +173,10 @@ def profile_command(
     from .profile import profile
     from .report.text_profile import profile_text
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    dataset = _load(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        separator=separator,
+    )
     label_profile = profile(dataset, hidden=hidden, alpha=alpha, max_pairs=max_pairs, random_state=seed)
     if as_json:
         _print_json(label_profile.to_dict(max_labelsets=max_labelsets))
@@ -301,6 +329,11 @@ def _fit_options(*, target_n, target, n_bootstrap, seed) -> dict:
             number = float(value)
         except ValueError:
             raise ParameterError(f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead.") from None
+        if not 0 < number < 1:  # also refuses nan
+            raise ParameterError(
+                f"--target must be a score within (0, 1), as VALUE or METRIC=VALUE (e.g. 0.8 or "
+                f"subset_accuracy=0.5). Got {item!r} instead."
+            )
         if metric:
             targets = dict(targets) if isinstance(targets, dict) else {}
             targets[metric] = number
@@ -309,6 +342,9 @@ def _fit_options(*, target_n, target, n_bootstrap, seed) -> dict:
     options = {"n_bootstrap": n_bootstrap, "random_state": seed, "target": targets}
     if target_n:
         options["target_n"] = sorted(set(target_n))
+    from .pipeline import check_fit_options
+
+    check_fit_options(options)  # e.g. an unknown METRIC in --target, before any training
     return options
 
 
@@ -324,6 +360,7 @@ def curves(
     labels_last: LabelsLastOpt = None,
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
+    separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
     folds: FoldsOpt = 5,
     repeats: RepeatsOpt = 1,
@@ -351,15 +388,20 @@ def curves(
     from .fit import fit_curves
     from .report.text_curves import curves_text
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    dataset = _load(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        separator=separator,
+    )
     options = _curve_options(
         folds=folds, repeats=repeats, sizes=sizes, n_sizes=n_sizes, min_size=min_size, seed=seed,
         jobs=jobs, engine=engine, model=model, hidden_layers=hidden_layers,
         formulations=formulations, prune_min_count=prune_min_count, budget=budget,
         backend=backend, scheduler=scheduler, no_cache=no_cache, progress=_show_progress(as_json),
     )
+    # Built (and checked) before any model is trained: a bad --target fails now.
+    fit_options = _fit_options(target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed)
     measured = learning_curves(dataset, **options)
-    fitted = fit_curves(measured, **_fit_options(target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed))
+    fitted = fit_curves(measured, **fit_options)
     if as_json:
         payload = measured.to_dict()
         fits_dict = fitted.to_dict()
@@ -441,6 +483,7 @@ def report(
     labels_last: LabelsLastOpt = None,
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
+    separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
     metric: MetricOpt = Metric.f1_micro,
     target_n: ReportTargetNOpt = None,
@@ -470,10 +513,15 @@ def report(
 ) -> int:
     """Run the whole analysis and write the HTML report and its JSON; print the verdict."""
     from .pipeline import report_paths
-    from .report.render import write_report
+    from .report.render import check_report_path, write_report
     from .report.text_report import verdict_text
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    dataset = _load(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        separator=separator,
+    )
+    html_path, _ = report_paths(dataset.name, out)
+    check_report_path(html_path)  # a bad --out fails now, not after the learning curves
     result = _run_report_pipeline(
         dataset,
         _curve_options(
@@ -486,7 +534,6 @@ def report(
         _fit_options(target_n=None, target=target, n_bootstrap=n_bootstrap, seed=seed),
         metric=metric, target_n=target_n, memory_budget=memory_budget, min_positives=min_positives,
     )
-    html_path, _ = report_paths(dataset.name, out)
     html_written, json_written = write_report(result, html_path)
     typer.echo(verdict_text(result))
     typer.echo(f"report: {html_written}")
@@ -502,6 +549,7 @@ def check(
     labels_last: LabelsLastOpt = None,
     label_column: LabelColumnOpt = None,
     label_sep: LabelSepOpt = None,
+    separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
     metric: MetricOpt = Metric.f1_micro,
     target_n: ReportTargetNOpt = None,
@@ -521,7 +569,10 @@ def check(
     """Print only the pre-modelling checklist; exit 0 when nothing fails, 1 when something fails."""
     from .report.text_report import checklist_text
 
-    dataset = _load(source, xml, labels, labels_last, label_column, label_sep, missing_labels)
+    dataset = _load(
+        source, xml, labels, labels_last, label_column, label_sep, missing_labels,
+        separator=separator,
+    )
     if labels_only:
         from .profile import profile
         from .recommend import build_checklist
@@ -563,9 +614,16 @@ def render(
     return 0
 
 
+def _one_line(message) -> str:
+    """One terminal-safe line: whitespace collapsed, control characters shown escaped."""
+    from .report.terminal import terminal_safe
+
+    return terminal_safe(" ".join(str(message).split()))
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings are notes for the user: one line, no source location."""
-    typer.echo(f"feasibility: warning: {' '.join(str(message).split())}", err=True)
+    typer.echo(f"feasibility: warning: {_one_line(message)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -573,17 +631,28 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     warnings.showwarning = _show_warning
     try:
-        # Typer/click print usage errors themselves and exit with 2.
-        app(args=args, prog_name="feasibility", standalone_mode=True)
+        # Not standalone: click raises its usage errors here instead of printing a usage box,
+        # so that every bad input ends as one line and exit code 2.
+        code = app(args=args, prog_name="feasibility", standalone_mode=False)
     except SystemExit as exc:
         if exc.code is None:
             return 0
         return exc.code if isinstance(exc.code, int) else 1
+    except _NoArgsIsHelp as exc:
+        exc.show()  # a bare command asks for its help: print it, as click would
+        return exc.exit_code
+    except _click_errors.ClickException as exc:
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "feasibility"
+        hint = f" (see '{where} --help')" if isinstance(exc, _click_errors.UsageError) else ""
+        typer.echo(f"feasibility: error: {_one_line(exc.format_message())}{hint}", err=True)
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("feasibility: error: aborted", err=True)
+        return 1
     except FeasibilityError as exc:
-        message = " ".join(str(exc).split())
-        typer.echo(f"feasibility: error: {message}", err=True)
+        typer.echo(f"feasibility: error: {_one_line(exc)}", err=True)
         return 2
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._json import json_safe
+from .dataset import require_dataset
 from .errors import DatasetError, FeasibilityWarning, ParameterError, invalid_parameter
 
 FORMULATIONS: tuple[str, ...] = ("sigmoid", "powerset", "pruned-powerset")
@@ -385,6 +386,7 @@ def learning_curves(
     """
     from .engines import get_engine
 
+    dataset = require_dataset(dataset, _OWNER)
     started = time.perf_counter()
     options = _validate_options(
         dataset,
@@ -738,16 +740,17 @@ def resolve_train_sizes(
 
 
 def _constant_label_notes(label_names: Sequence[str], Y: np.ndarray) -> list[str]:
-    constant = [
-        f"{name!r} (always {int(Y[0, j])})"
-        for j, name in enumerate(label_names)
-        if Y.min(axis=0)[j] == Y.max(axis=0)[j]
-    ]
-    if not constant:
+    """One note for all constant labels (a dataset may have a thousand never-positive ones)."""
+    constant = np.flatnonzero(Y.min(axis=0) == Y.max(axis=0))
+    if not len(constant):
         return []
+    shown = ", ".join(f"{label_names[j]!r} (always {int(Y[0, j])})" for j in constant[:5])
+    more = f" and {len(constant) - 5} more" if len(constant) > 5 else ""
+    plural = len(constant) > 1
     return [
-        f"Constant label{'s' if len(constant) > 1 else ''} in the data: {', '.join(constant)}; "
-        f"every formulation predicts {'them' if len(constant) > 1 else 'it'} as that constant."
+        f"Constant label{f's in the data ({len(constant)})' if plural else ' in the data'}: "
+        f"{shown}{more}; "
+        f"every formulation predicts {'them' if plural else 'it'} as that constant."
     ]
 
 

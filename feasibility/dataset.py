@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,7 +113,34 @@ class MultilabelDataset:
         name: str = "arrays",
         n_inputs: int | None = None,
     ) -> MultilabelDataset:
-        """Build a dataset from in-memory arrays (synthetic data, tests).
+        """Build a dataset from in-memory arrays or data frames.
+
+        Parameters
+        ----------
+        X : array-like, scipy sparse matrix or DataFrame of shape (n_samples, n_features)
+            Numeric features. Missing (NaN, ``None``, pandas ``NA``, polars null) and
+            infinite values are replaced by the column mean, with a note and a warning.
+        Y : array-like, scipy sparse matrix or DataFrame of shape (n_samples, n_labels)
+            0/1 or bool labels; a sparse Y is made dense.
+        label_names, feature_names : sequence of str, optional
+            One name per column. Default: a pandas or polars DataFrame's column names,
+            else ``label_0, label_1, ...`` and ``x0, x1, ...``. Label names must be unique.
+        name : str, default="arrays"
+            Dataset name used in messages and reports.
+        n_inputs : int, optional
+            Input attributes before any encoding (default: the number of columns of X).
+
+        Returns
+        -------
+        MultilabelDataset
+
+        Raises
+        ------
+        DatasetError
+            When X or Y is not 2-D, ragged or not numeric (the message names the column),
+            Y holds missing values or values other than 0/1, or their row counts differ.
+        ParameterError
+            When a list of names has the wrong length or repeats a label name.
 
         Examples
         --------
@@ -120,28 +148,55 @@ class MultilabelDataset:
         >>> ds.n_samples, ds.n_labels, ds.label_names
         (3, 2, ('label_0', 'label_1'))
         """
-        from .errors import DatasetError
+        from ._arrays import features_from, labels_from
+        from .errors import DatasetError, invalid_parameter
 
-        Y = np.asarray(Y)
-        if Y.ndim != 2:
-            raise DatasetError(f"{name}: Y must be 2-D (n_samples, n_labels); got shape {Y.shape}.")
-        if not np.isin(Y, (0, 1)).all():
-            raise DatasetError(f"{name}: Y must hold only 0 and 1.")
-        X = X.tocsr().astype(np.float32) if sp.issparse(X) else np.asarray(X, dtype=np.float32)
+        owner = "MultilabelDataset.from_arrays"
+        if not isinstance(name, str):
+            raise invalid_parameter("name", owner, "a str", name)
+        if n_inputs is not None and (
+            isinstance(n_inputs, bool) or not isinstance(n_inputs, int | np.integer) or n_inputs < 0
+        ):
+            raise invalid_parameter("n_inputs", owner, "None or an int >= 0", n_inputs)
+        Y, label_names = labels_from(Y, label_names, where=name)
+        X, feature_names, notes = features_from(X, feature_names, where=name)
         if X.shape[0] != Y.shape[0]:
             raise DatasetError(
                 f"{name}: X has {X.shape[0]} rows but Y has {Y.shape[0]}; they must match."
             )
-        label_names = tuple(label_names or (f"label_{j}" for j in range(Y.shape[1])))
-        feature_names = tuple(feature_names or (f"x{j}" for j in range(X.shape[1])))
         return cls(
             X=X,
-            Y=Y.astype(np.uint8),
+            Y=Y,
             label_names=label_names,
             feature_names=feature_names,
             n_inputs=int(X.shape[1] if n_inputs is None else n_inputs),
             name=name,
             source=name,
             format="arrays",
-            notes=(),
+            notes=notes,
         )
+
+
+def require_dataset(value, owner: str) -> MultilabelDataset:
+    """Return ``value`` when it is a :class:`MultilabelDataset`; else say how to get one.
+
+    Raises
+    ------
+    ParameterError
+        For anything else, e.g. a dataset name: "profile expects a MultilabelDataset; got
+        the string 'emotions'. Load it first: feasibility.load('emotions')."
+    """
+    from .errors import wrong_input
+
+    if isinstance(value, MultilabelDataset):
+        return value
+    if isinstance(value, str | os.PathLike):
+        hint = f"Load it first: feasibility.load({str(value)!r})."
+    elif hasattr(value, "shape") or isinstance(value, tuple | list):
+        hint = "Wrap arrays with feasibility.MultilabelDataset.from_arrays(X, Y)."
+    else:
+        hint = (
+            "Load one with feasibility.load(path_or_name) or build one with "
+            "feasibility.MultilabelDataset.from_arrays(X, Y)."
+        )
+    raise wrong_input(owner, "a MultilabelDataset", value, hint=hint)

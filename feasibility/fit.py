@@ -58,8 +58,8 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from ._json import finite_float, finite_floats
-from .curves import FORMULATIONS, LOSS_METRICS, METRICS
-from .errors import FeasibilityWarning, invalid_parameter
+from .curves import FORMULATIONS, LOSS_METRICS, METRICS, LearningCurves
+from .errors import FeasibilityWarning, invalid_parameter, wrong_input
 from .sample_size import AnalyticSampleSize, analytic_sample_size
 
 #: Metric a single ``target`` float applies to: the usual multilabel summary, and one
@@ -1408,6 +1408,11 @@ def fit_curves(
     feasibility.sample_size.analytic_sample_size : the analytic cross-check included here.
     """
     owner = "fit_curves"
+    if not isinstance(curves, LearningCurves):
+        raise wrong_input(
+            owner, "a LearningCurves", curves,
+            hint="Compute it with feasibility.learning_curves(dataset).",
+        )
     if target_n is None:
         target_n = [int(curves.n_samples), 10 * int(curves.n_samples)]
     target_n = list(target_n)

@@ -8,6 +8,7 @@ re-renders a report without recomputing anything.
 from __future__ import annotations
 
 import datetime as _datetime
+import inspect
 import os
 import platform
 import re
@@ -15,14 +16,20 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from .curves import learning_curves
-from .dataset import MultilabelDataset
+import numpy as np
+
+from ._json import LARGE_INTEGERS_NOTE
+from .curves import METRICS, learning_curves
+from .dataset import MultilabelDataset, require_dataset
 from .errors import invalid_parameter
 from .fit import fit_curves
 from .profile import profile as profile_labels
 from .recommend import DEFAULT_MEMORY_BUDGET, MIN_POSITIVES, build_checklist, recommend
 
-__all__ = ["RESULT_KEYS", "REPORTS_DIR", "report_paths", "run_pipeline"]
+__all__ = [
+    "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "report_paths",
+    "run_pipeline",
+]
 
 #: Top-level keys of the result dict (and of the JSON written beside a report).
 RESULT_KEYS: tuple[str, ...] = (
@@ -89,21 +96,34 @@ def run_pipeline(
         ``{"dataset", "profile", "curves", "fits", "checklist", "recommendation",
         "methods"}``; each value is the stage result's ``to_dict()``; ``methods`` holds
         ``versions``, ``seed``, ``command_line``, ``timings`` (seconds per stage),
-        ``options``, ``engine``, ``created`` and ``platform``.
+        ``options``, ``engine``, ``created``, ``platform`` and ``large_integers`` (integers
+        beyond 2^53 - 1, such as 2^L, are decimal strings so that JavaScript keeps them exact).
+
+    Raises
+    ------
+    ParameterError
+        For an option out of range or unknown to its stage, checked before any model is
+        trained; for a ``dataset`` that is not a MultilabelDataset.
 
     See Also
     --------
     feasibility.report.render.write_report : write the HTML and this dict as JSON.
     """
     owner = "run_pipeline"
-    if not isinstance(dataset, MultilabelDataset):
-        raise invalid_parameter("dataset", owner, "a MultilabelDataset", type(dataset).__name__)
-    profile_options = dict(profile_options or {})
-    curve_options = dict(curve_options or {})
-    fit_options = dict(fit_options or {})
+    dataset = require_dataset(dataset, owner)
+    profile_options = _stage_options(profile_options, "profile_options", profile_labels)
+    curve_options = _stage_options(curve_options, "curve_options", learning_curves)
+    fit_options = _stage_options(fit_options, "fit_options", fit_curves)
+    # Every option is checked here, before the learning curves spend minutes training:
+    # a bad --target must not surface after the whole run.
+    check_decision_options(
+        metric=metric, target_n=target_n, memory_budget=memory_budget,
+        min_positives=min_positives, owner=owner,
+    )
     if target_n is not None and "target_n" not in fit_options:
         n = dataset.n_samples
         fit_options["target_n"] = sorted({n, 10 * n, int(target_n)})
+    check_fit_options(fit_options)
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -154,8 +174,79 @@ def run_pipeline(
             },
             "created": _datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
             "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+            "large_integers": LARGE_INTEGERS_NOTE,
         },
     }
+
+
+def _stage_options(options, parameter: str, stage) -> dict:
+    """Copy a stage's keyword options, refusing a non-dict or a keyword the stage lacks."""
+    if options is None:
+        return {}
+    if not isinstance(options, dict):
+        raise invalid_parameter(parameter, "run_pipeline", "a dict of keyword options", options)
+    accepted = [
+        name for name, p in inspect.signature(stage).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    unknown = sorted(str(key) for key in options if key not in accepted)
+    if unknown:
+        raise invalid_parameter(
+            parameter, "run_pipeline",
+            f"keyword options of {stage.__name__} ({', '.join(accepted)})", unknown,
+        )
+    return dict(options)
+
+
+def check_fit_options(fit_options: dict) -> None:
+    """Check :func:`feasibility.fit.fit_curves` options without any curves to fit.
+
+    Raises
+    ------
+    ParameterError
+        The error ``fit_curves`` itself would raise, only before the curves are measured.
+    """
+    # fit.py's own checks, so that the messages and ranges are exactly fit_curves'.
+    from .fit import _check_common, _normalise_targets
+
+    defaults = {
+        name: p.default for name, p in inspect.signature(fit_curves).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    options = defaults | dict(fit_options)
+    target_n = options["target_n"]
+    if target_n is not None and (isinstance(target_n, str) or not hasattr(target_n, "__iter__")):
+        raise invalid_parameter("target_n", "fit_curves", "a list of ints >= 1", target_n)
+    _check_common(
+        "fit_curves", options["models"], options["n_bootstrap"], options["confidence"],
+        options["max_train_size"], list(target_n or []),
+    )
+    _normalise_targets(options["target"], "fit_curves")
+
+
+def check_decision_options(
+    *, metric, target_n, memory_budget, min_positives, owner: str = "run_pipeline"
+) -> None:
+    """Check the options of :func:`build_checklist` and :func:`recommend` up front.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown metric, a ``target_n`` below 1, a non-positive memory budget or
+        ``min_positives`` below 1.
+    """
+    if metric not in METRICS:
+        raise invalid_parameter("metric", owner, f"one of {list(METRICS)}", metric)
+
+    def is_int(value) -> bool:
+        return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+    if target_n is not None and (not is_int(target_n) or target_n < 1):
+        raise invalid_parameter("target_n", owner, "None or an int >= 1", target_n)
+    if not is_int(memory_budget) or memory_budget <= 0:
+        raise invalid_parameter("memory_budget", owner, "an int > 0 (bytes)", memory_budget)
+    if not is_int(min_positives) or min_positives < 1:
+        raise invalid_parameter("min_positives", owner, "an int >= 1", min_positives)
 
 
 def _file_stem(name: str) -> str:

@@ -32,7 +32,7 @@ from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
 from ._json import fields_dict, json_safe
-from .dataset import MultilabelDataset
+from .dataset import MultilabelDataset, require_dataset
 from .errors import DatasetError, FeasibilityWarning, invalid_parameter
 
 __all__ = [
@@ -132,7 +132,7 @@ class LabelsetStats:
             "n_labelsets": self.n_labelsets,
             "n_single_labelsets": self.n_single_labelsets,
             "max_labelset_frequency": self.max_labelset_frequency,
-            "n_possible_labelsets": self.n_possible_labelsets,
+            "n_possible_labelsets": json_safe(self.n_possible_labelsets),  # 2^L: a string
             "max_possible_labelsets": self.max_possible_labelsets,
             "powerset_coverage": json_safe(self.powerset_coverage),
             "log2_powerset_coverage": json_safe(self.log2_powerset_coverage),
@@ -472,6 +472,19 @@ def human_bytes(n_bytes: int) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def _some_labels(label_names: Sequence[str], columns: np.ndarray, shown: int = 5) -> str:
+    """``"label 'a' is"`` or ``"7 labels ('a', 'b', ... and 2 more) are"`` for a note.
+
+    >>> _some_labels(["a", "b", "c"], np.array([0, 2]), shown=1)
+    "2 labels ('a' and 1 more) are"
+    """
+    if len(columns) == 1:
+        return f"label {label_names[columns[0]]!r} is"
+    names = ", ".join(repr(label_names[j]) for j in columns[:shown])
+    more = f" and {len(columns) - shown:,} more" if len(columns) > shown else ""
+    return f"{len(columns):,} labels ({names}{more}) are"
+
+
 def profile(
     dataset: MultilabelDataset,
     *,
@@ -521,12 +534,14 @@ def profile(
         If the dataset has fewer than 2 labels (not a multilabel problem), no rows, or a
         label matrix that is not 0/1.
     ParameterError
-        If an option is out of range.
+        If an option is out of range, or ``dataset`` is not a MultilabelDataset (e.g. a
+        dataset name: load it first with :func:`feasibility.load`).
 
     Warns
     -----
     FeasibilityWarning
-        For a label that is never positive or always positive (also recorded in ``notes``).
+        Once for the labels that are never positive and once for those always positive,
+        naming a few of them (also recorded in ``notes``).
 
     See Also
     --------
@@ -552,6 +567,7 @@ def profile(
     """
     started = time.perf_counter()
     owner = "profile"
+    dataset = require_dataset(dataset, owner)
     hidden = _check_optional_int(hidden, "hidden", owner, minimum=1)
     tail_thresholds = _check_int_tuple(tail_thresholds, "tail_thresholds", owner, minimum=1)
     prune_counts = _check_int_tuple(prune_counts, "prune_counts", owner, minimum=1)
@@ -597,16 +613,21 @@ def profile(
     cardinality = float(row_sizes.sum()) / n_samples  # mldr: mean(.labelcount)
     density = cardinality / n_labels
     n_without = int(np.count_nonzero(row_sizes == 0))
-    for j in np.flatnonzero(label_counts == 0):
+    # One note per kind, not per label: a dataset can have thousands of constant labels.
+    never = np.flatnonzero(label_counts == 0)
+    if never.size:
         note(
-            f"label {label_names[j]!r} is never positive in {name}; a model cannot learn "
-            "it from this data (its IRLbl is set to 0, as mldr does).",
+            f"{_some_labels(label_names, never)} never positive in {name}; a model cannot "
+            f"learn {'it' if never.size == 1 else 'them'} from this data (IRLbl set to 0, as "
+            "mldr does).",
             warn=True,
         )
-    for j in np.flatnonzero(label_counts == n_samples):
+    always = np.flatnonzero(label_counts == n_samples)
+    if always.size:
         note(
-            f"label {label_names[j]!r} is positive in every sample of {name}; it carries "
-            "no information (predict it as a constant).",
+            f"{_some_labels(label_names, always)} positive in every sample of {name}; "
+            f"{'it carries' if always.size == 1 else 'they carry'} no information (predict "
+            f"{'it' if always.size == 1 else 'them'} as a constant).",
             warn=True,
         )
 

@@ -37,8 +37,8 @@ from statsmodels.stats.weightstats import DescrStatsW
 
 from ._json import fields_dict
 from .curves import FORMULATIONS, LOSS_METRICS, METRICS
-from .dataset import MultilabelDataset
-from .errors import FeasibilityWarning, invalid_parameter
+from .dataset import MultilabelDataset, require_dataset
+from .errors import FeasibilityWarning, invalid_parameter, wrong_input
 from .profile import human_bytes
 
 __all__ = [
@@ -814,6 +814,37 @@ def _comparison_sentence(c: Comparison, formulation: str, close: bool, memory_bu
     return f"{numbers}: sigmoid is significantly better."
 
 
+
+#: How to make each stage result, for the message when a stage gets something else.
+_MADE_BY = {
+    "profile": "feasibility.profile(dataset)",
+    "curves": "feasibility.learning_curves(dataset)",
+    "fits": "feasibility.fit_curves(curves)",
+}
+
+
+def _check_stage_results(owner: str, profile, curves, fits, *, curves_optional: bool) -> None:
+    """Refuse a name, a dict or a dataset where a stage result is expected, saying how to
+    compute it (an AttributeError deep inside would not)."""
+    from .curves import LearningCurves
+    from .fit import CurveFits
+    from .profile import LabelProfile
+
+    expected = (
+        ("profile", profile, LabelProfile, False),
+        ("curves", curves, LearningCurves, curves_optional),
+        ("fits", fits, CurveFits, True),
+    )
+    for parameter, value, kind, optional in expected:
+        if isinstance(value, kind) or (optional and value is None):
+            continue
+        on = f" on feasibility.load({value!r})" if isinstance(value, str) else ""
+        raise wrong_input(
+            owner, f"a {kind.__name__}{' or None' if optional else ''} as {parameter!r}", value,
+            hint=f"Compute it with {_MADE_BY[parameter]}{on}.",
+        )
+
+
 def recommend(
     profile,
     curves,
@@ -872,6 +903,7 @@ def recommend(
     build_checklist : the pre-modelling checklist from the same results.
     """
     owner = "recommend"
+    _check_stage_results(owner, profile, curves, fits, curves_optional=False)
     if metric not in METRICS:
         raise invalid_parameter("metric", owner, f"one of {list(METRICS)}", metric)
     if test not in TESTS:
@@ -1165,6 +1197,8 @@ def build_checklist(
     recommend : the decision from the same results.
     """
     owner = "build_checklist"
+    dataset = require_dataset(dataset, owner)
+    _check_stage_results(owner, profile, curves, fits, curves_optional=True)
     for name, value, minimum in (("min_positives", min_positives, 1), ("rare_count", rare_count, 2)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise invalid_parameter(name, owner, f"an int >= {minimum}", value)
@@ -1208,19 +1242,32 @@ def build_checklist(
     constant = [f"{names[j]!r} (never positive)" for j in never] + [
         f"{names[j]!r} (always positive)" for j in always
     ]
+    # When no label varies there is nothing to learn at all: no positives anywhere, or the
+    # label columns are not the labels. That stops the analysis rather than warning.
+    nothing_to_learn = len(constant) == len(names)
+    if nothing_to_learn:
+        explanation = (
+            f"Every one of the {len(names):,} labels is constant"
+            + (" (there is no positive label at all)" if never.size == len(names) else "")
+            + ": the dataset has nothing to learn. Check that the right columns were taken as "
+            "labels (--labels, --labels-last, --label-column) and that the file is complete."
+        )
+    elif constant:
+        explanation = (
+            "Constant labels carry no information; drop them or predict them as constants: "
+            + ", ".join(constant[:10]) + ("..." if len(constant) > 10 else "") + "."
+        )
+    else:
+        explanation = "Every label has both positive and negative samples."
     items.append(CheckItem(
         id="constant_labels",
         title="No label is constant",
-        status="pass" if not constant else "warn",
+        status="fail" if nothing_to_learn else ("warn" if constant else "pass"),
         value=float(len(constant)),
-        value_text=f"{len(constant)} constant label(s)",
-        threshold="0 constant labels",
-        explanation=(
-            "Every label has both positive and negative samples."
-            if not constant
-            else "Constant labels carry no information; drop them or predict them as constants: "
-            + ", ".join(constant[:10]) + ("..." if len(constant) > 10 else "") + "."
-        ),
+        value_text=f"{len(constant):,} of {len(names):,} labels constant"
+        + (": nothing to learn" if nothing_to_learn else ""),
+        threshold="0 constant labels (fail when every label is constant: nothing to learn)",
+        explanation=explanation,
         concerns="data",
     ))
 

@@ -30,6 +30,17 @@ def _embedded_options() -> dict:
     return json.loads(options_file.read_text(encoding="utf-8"))
 
 
+def _refuse_two_label_options(**given) -> None:
+    """Each of ``labels``, ``labels_last`` and ``label_column`` says alone which are the labels."""
+    named = [option for option, value in given.items() if value]
+    if len(named) > 1:
+        first, second = named[:2]
+        raise invalid_parameter(
+            second, "load", f"None when {first!r} is given (--labels, --labels-last and "
+            f"--label-column are exclusive: name the labels one way)", given[second],
+        )
+
+
 def load(
     source: str | os.PathLike,
     *,
@@ -38,6 +49,7 @@ def load(
     labels_last: int | None = None,
     label_column: str | None = None,
     label_sep: str | None = None,
+    separator: str | None = None,
     missing_labels: str = "error",
     name: str | None = None,
 ) -> MultilabelDataset:
@@ -59,8 +71,12 @@ def load(
     label_column : str, optional
         CSV/Parquet column holding each row's labels, as a list of strings or as text
         split on ``label_sep``. Default: a column named ``labels`` when there is one.
+        ``labels``, ``labels_last`` and ``label_column`` are exclusive: give one at most.
     label_sep : str, optional
         Separator of a delimited-text label column, e.g. ``"|"``.
+    separator : str, optional
+        Field separator of a CSV file, one character (``";"``, ``"|"``, ``"\\t"`` or
+        ``"tab"``). Default: a tab for ``.tsv``, else a comma.
     missing_labels : {"error", "drop"}, default="error"
         What to do with rows whose labels are missing (``?`` or null).
     name : str, optional
@@ -75,6 +91,31 @@ def load(
     DatasetError
         When the file is missing, unreadable, of unknown format, or not a usable
         multilabel dataset; the message names the file, line or attribute.
+    ParameterError
+        For an option out of range, or more than one of ``labels``, ``labels_last`` and
+        ``label_column``.
+
+    Notes
+    -----
+    CSV and Parquet files:
+
+    - In a label-list column, a row without any label is an empty list ``[]`` or an
+      empty text cell (nothing, or ``""``); a missing labelset is a null list or a text
+      cell ``?``, ``NA``, ``N/A``, ``NaN`` or ``null`` (also a null in a Parquet text
+      column). Empty labelsets are data; missing ones follow ``missing_labels``.
+    - Feature values that are empty, ``?``, ``NA``, ``N/A``, ``NaN`` or ``null`` are
+      missing and imputed with the column mean. A column of text in which at least 90% of
+      the present values are numbers is numeric: its other values are refused with their
+      line. Other text columns are one-hot encoded (at most 50 distinct values) or dropped
+      as free text or identifiers. A column without any value is dropped.
+    - A row with more or fewer fields than the header is refused with its line (blank
+      lines are skipped). A label name that names two columns is refused; repeated
+      feature names are kept as ``x``, ``x.1``.
+    - A header read as one column while ``;``, tab, ``|`` or ``,`` splits it is refused
+      with the ``--separator`` to use. In a file not separated by commas, numbers written
+      with a decimal comma (``1,5``) are read as numbers. A pandas row index (an unnamed
+      column counting the rows, or ``__index_level_0__``) is dropped.
+    - X is stored as a float32 CSR matrix when fewer than 10% of its values are non-zero.
 
     Examples
     --------
@@ -88,6 +129,7 @@ def load(
         raise invalid_parameter("labels_last", "load", "a positive int", labels_last)
     if isinstance(labels, str):
         labels = [label.strip() for label in labels.split(",") if label.strip()]
+    _refuse_two_label_options(labels=labels, labels_last=labels_last, label_column=label_column)
     path = resolve_source(source)
     if path.parent == embedded_dir() and not (labels or labels_last or label_column or xml):
         # Embedded datasets record the options they need (e.g. which columns are labels).
@@ -101,6 +143,8 @@ def load(
 
         if label_column is not None:
             raise DatasetError(f"{path}: --label-column applies to CSV and Parquet, not ARFF.")
+        if separator is not None:
+            raise DatasetError(f"{path}: --separator applies to CSV/TSV files, not ARFF.")
         return load_arff(
             path, xml=xml, labels=labels, labels_last=labels_last,
             missing_labels=missing_labels, name=name, source=display,
@@ -110,7 +154,8 @@ def load(
 
         return load_table(
             path, labels=labels, labels_last=labels_last, label_column=label_column,
-            label_sep=label_sep, missing_labels=missing_labels, name=name, source=display,
+            label_sep=label_sep, separator=separator, missing_labels=missing_labels, name=name,
+            source=display,
         )
     raise DatasetError(
         f"{path}: unknown format {fmt or '(no suffix)'!r}; expected .arff, .csv, .tsv or .parquet, "

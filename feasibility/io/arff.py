@@ -32,6 +32,7 @@ from .common import (
     split_suffixes,
     validate_labels,
 )
+from .encoding import Utf8Recoder
 
 NUMERIC_TYPES = {"numeric", "real", "integer"}
 #: A nominal attribute with more declared values than this and a distinct value in every
@@ -131,6 +132,7 @@ def parse_header(raw: bytes, where: str) -> ArffHeader:
         raise DatasetError(f"{where}: no @data line found; is this an ARFF file?")
     header_text = _decode(raw[: match.start()])
     relation = ""
+    relation_line = 0
     attributes: list[Attribute] = []
     lines = header_text.split("\n")
     for number, line in enumerate(lines, start=1):
@@ -141,7 +143,12 @@ def parse_header(raw: bytes, where: str) -> ArffHeader:
         rest = stripped[len(keyword) :].strip()
         try:
             if keyword == "@relation":
-                relation = _read_token(rest, 0)[0]
+                if relation_line:
+                    raise ValueError(
+                        f"a second @relation; the first is on line {relation_line} and a file "
+                        f"has one, remove the other"
+                    )
+                relation, relation_line = _read_token(rest, 0)[0], number
             elif keyword == "@attribute":
                 attributes.append(_parse_attribute(rest, number))
             else:
@@ -349,11 +356,18 @@ def _parse_fast_sparse(body: bytes, n_attributes: int) -> RawData | None:
         return None
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(pairs_per_row, out=indptr[1:])
-    matrix = sp.csr_matrix(
-        (values, indices, indptr), shape=(n_rows, n_attributes)
-    )
-    if not matrix.has_sorted_indices:
+    matrix = sp.csr_matrix((values, indices, indptr), shape=(n_rows, n_attributes))
+    if not matrix.has_canonical_format:
+        # Unsorted indices are valid ARFF: sort copies (polars' arrays are read-only). A
+        # repeated index is not: the general path names its line.
+        matrix = sp.csr_matrix(
+            (values.copy(), indices.copy(), indptr), shape=(n_rows, n_attributes)
+        )
         matrix.sort_indices()
+        # A fresh matrix over the sorted arrays, since the old one cached "not canonical".
+        matrix = sp.csr_matrix((matrix.data, matrix.indices, indptr), shape=matrix.shape)
+        if not matrix.has_canonical_format:
+            return None
     return RawData(matrix, True, None, "fast")
 
 
@@ -398,7 +412,11 @@ def _parse_fast_dense(body: bytes, header: ArffHeader) -> RawData | None:
 
 
 def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
-    """Line-by-line parse with exact error locations."""
+    """Line-by-line parse with exact error locations.
+
+    Dense and sparse ``{index value, ...}`` rows may be mixed, as the ARFF specification
+    allows; one sparse row makes the result sparse.
+    """
     attributes = header.attributes
     n_attributes = len(attributes)
     lookups = [
@@ -408,10 +426,11 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
     text = _decode(body)
     row_lines: list[int] = []
     dense_rows: list[list[float]] = []
+    dense_row_numbers: list[int] = []  # row number of each dense row, for a mixed file
+    n_sparse_rows = 0
     sparse_rows: list[int] = []
     sparse_columns: list[int] = []
     sparse_values: list[float] = []
-    sparse = None
 
     def convert(token: str, column: int, line: int) -> float:
         attribute = attributes[column]
@@ -443,8 +462,6 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
         if not stripped or stripped.startswith("%"):
             continue
         is_sparse = stripped.startswith("{")
-        if sparse is None:
-            sparse = is_sparse
         try:
             if is_sparse:
                 if not stripped.endswith("}"):
@@ -458,8 +475,10 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
         row = len(row_lines)
         row_lines.append(line)
         if is_sparse:
+            n_sparse_rows += 1
+            columns_in_row: set[int] = set()
             for pair in fields:
-                index_text, _, token = pair.strip().partition(" ")
+                index_text, token = (pair.split(None, 1) + ["", ""])[:2]
                 try:
                     column = int(index_text)
                 except ValueError:
@@ -472,6 +491,12 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
                         f"{where}: line {line}: sparse index {column} is out of range; the file "
                         f"declares {n_attributes} attributes (indices 0..{n_attributes - 1})."
                     )
+                if column in columns_in_row:
+                    raise DatasetError(
+                        f"{where}: line {line}: sparse index {column} appears twice in the row; "
+                        f"give each attribute at most once."
+                    )
+                columns_in_row.add(column)
                 sparse_rows.append(row)
                 sparse_columns.append(column)
                 sparse_values.append(convert(_unquote(token.strip()), column, line))
@@ -482,32 +507,40 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
                     f"{n_attributes} attributes; fix or remove that row."
                 )
             dense_rows.append([convert(token, column, line) for column, token in enumerate(fields)])
+            dense_row_numbers.append(row)
     n_rows = len(row_lines)
-    if sparse:
-        # A row may mix styles only in broken files; dense rows were checked above.
-        if dense_rows:
-            raise DatasetError(f"{where}: the data mixes sparse {{...}} rows and dense rows.")
-        matrix = sp.csr_matrix(
-            (sparse_values, (sparse_rows, sparse_columns)), shape=(n_rows, n_attributes)
-        )
-        matrix.sum_duplicates()
-    else:
+    if not n_sparse_rows:
         matrix = np.array(dense_rows, dtype=np.float64).reshape(n_rows, n_attributes)
-    return RawData(matrix, bool(sparse), np.asarray(row_lines), "general")
+        return RawData(matrix, False, np.asarray(row_lines), "general")
+    rows = np.asarray(sparse_rows, dtype=np.int64)
+    columns = np.asarray(sparse_columns, dtype=np.int64)
+    values = np.asarray(sparse_values, dtype=np.float64)
+    if dense_rows:  # their non-zero values (NaN included) become entries
+        block = np.array(dense_rows, dtype=np.float64).reshape(-1, n_attributes)
+        in_block, block_columns = np.nonzero(block)
+        rows = np.concatenate([rows, np.asarray(dense_row_numbers, dtype=np.int64)[in_block]])
+        columns = np.concatenate([columns, block_columns])
+        values = np.concatenate([values, block[in_block, block_columns]])
+    matrix = sp.csr_matrix((values, (rows, columns)), shape=(n_rows, n_attributes))
+    matrix.sum_duplicates()  # sorts the indices; no index repeats (checked above)
+    return RawData(matrix, True, np.asarray(row_lines), "general")
 
 
-def read_and_parse(path: Path, where: str) -> tuple[bytes, ArffHeader, RawData]:
+def read_and_parse(path: Path, where: str) -> tuple[bytes, ArffHeader, RawData, list[str]]:
     """Read, decompress and parse a file, parsing each decompressed piece by the fast path
     while the next one is being decompressed (the ratio to decompression alone stays small).
 
-    Any piece the fast path declines sends the whole body to :func:`parse_data`.
+    Any piece the fast path declines sends the whole body to :func:`parse_data`. The text
+    is recoded to UTF-8 on the way (:class:`~feasibility.io.encoding.Utf8Recoder`); the
+    last item returned is its notes.
     """
+    recoder = Utf8Recoder(where)
     chunks: list[bytes] = []
     header: ArffHeader | None = None
     pending = b""
     parts: list[RawData] = []
     streaming = True
-    for chunk in iter_decompressed(path):
+    for chunk in recoder.recode(iter_decompressed(path)):
         chunks.append(chunk)
         if header is None:
             joined = b"".join(chunks)
@@ -528,7 +561,7 @@ def read_and_parse(path: Path, where: str) -> tuple[bytes, ArffHeader, RawData]:
     raw_bytes = b"".join(chunks) if len(chunks) != 1 else chunks[0]
     if header is None:
         header = parse_header(raw_bytes, where)  # raises the "no @data" error
-        return raw_bytes, header, parse_data(raw_bytes, header, where)
+        return raw_bytes, header, parse_data(raw_bytes, header, where), recoder.notes
     if streaming and pending:
         streaming = _parse_piece(pending, header, parts)
     if streaming and parts and len({part.sparse for part in parts}) == 1:
@@ -536,8 +569,8 @@ def read_and_parse(path: Path, where: str) -> tuple[bytes, ArffHeader, RawData]:
             matrix = sp.vstack([part.matrix for part in parts], format="csr")
         else:
             matrix = np.vstack([part.matrix for part in parts])
-        return raw_bytes, header, RawData(matrix, parts[0].sparse, None, "fast")
-    return raw_bytes, header, parse_data(raw_bytes, header, where)
+        return raw_bytes, header, RawData(matrix, parts[0].sparse, None, "fast"), recoder.notes
+    return raw_bytes, header, parse_data(raw_bytes, header, where), recoder.notes
 
 
 def _parse_piece(piece: bytes, header: ArffHeader, parts: list[RawData]) -> bool:
@@ -694,7 +727,7 @@ def load_arff(
 ) -> MultilabelDataset:
     """Load a MEKA or MULAN ARFF file (optionally compressed) into a :class:`MultilabelDataset`."""
     where = str(path)
-    raw_bytes, header, raw = read_and_parse(path, where)
+    raw_bytes, header, raw, encoding_notes = read_and_parse(path, where)
     label_indices, convention = _label_indices(
         header, path, xml=Path(xml) if xml else None, labels=labels, labels_last=labels_last
     )
@@ -730,5 +763,5 @@ def load_arff(
         name=name or split_suffixes(path)[0],
         source=source or where,
         format=f"arff/{convention} ({layout}, {raw.path} parser)",
-        notes=tuple(label_notes + feature_notes),
+        notes=tuple(encoding_notes + label_notes + feature_notes),
     )

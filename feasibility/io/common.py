@@ -51,7 +51,18 @@ def resolve_source(source: str | os.PathLike) -> Path:
     ------
     DatasetError
         When neither a file nor an embedded dataset has that name.
+    ParameterError
+        When ``source`` is not a str or path (e.g. None, a number, a DataFrame).
     """
+    if not isinstance(source, str | os.PathLike) or not str(source).strip():
+        from ..errors import wrong_input
+
+        raise wrong_input(
+            "load", "a file path or an embedded dataset name", source,
+            hint=f"Pass a path to an ARFF, CSV or Parquet file or an embedded name "
+            f"({', '.join(embedded_names()) or 'none found'}); for arrays in memory use "
+            f"feasibility.MultilabelDataset.from_arrays(X, Y).",
+        )
     path = Path(source).expanduser()
     if path.is_file():
         return path

@@ -20,10 +20,15 @@ import altair as alt
 import jinja2
 from markupsafe import Markup
 
-from ..errors import DatasetError
+from .._files import write_files_atomically
+from .._json import json_int
+from ..errors import DatasetError, ParameterError
 from .charts import report_charts
 
-__all__ = ["atomic_write", "read_result", "render_html", "write_report", "script_json"]
+__all__ = [
+    "atomic_write", "check_report_path", "read_result", "render_html", "write_report",
+    "script_json",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 REQUIRED_KEYS: tuple[str, ...] = (
@@ -67,12 +72,14 @@ def _javascript_bundle() -> str:
 
 
 def _fmt_int(value) -> str:
+    value = json_int(value)  # beyond 2^53 the JSON holds the integer as a string
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     return f"{int(round(value)):,}"
 
 
 def _fmt_num(value, digits: int = 3) -> str:
+    value = json_int(value)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -177,34 +184,48 @@ def atomic_write(path: Path, text: str) -> None:
     Raises
     ------
     DatasetError
-        When the folder cannot be created or written.
+        When the folder cannot be created or written (e.g. a full disk); ``path`` is
+        then unchanged.
     """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    write_files_atomically({Path(path): text})
+
+
+def check_report_path(html_path: str | os.PathLike) -> None:
+    """Check, before a long run, that a report could be written at ``html_path``.
+
+    Nothing is left behind: a probe file in the nearest existing folder on the path is
+    deleted at once. :func:`write_report` still reports any failure that only shows when
+    writing (a full disk).
+
+    Raises
+    ------
+    ParameterError
+        When the path ends in ``.json`` (the JSON goes beside the HTML with that suffix).
+    DatasetError
+        When the folder cannot be written.
+    """
+    html_path = Path(html_path)
+    if html_path.suffix.lower() == ".json":
+        raise ParameterError(
+            f"{html_path}: the HTML path must not end in .json (the JSON goes beside the HTML "
+            f"with that suffix); choose e.g. {html_path.with_suffix('.html')}."
         )
+    folder = html_path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        # A probe file, deleted on close: permission bits do not tell (root, /proc, mounts).
+        with tempfile.TemporaryFile(dir=folder):
+            pass
     except OSError as error:
         raise DatasetError(
-            f"{path}: cannot write there ({error.strerror or error}); choose another --out."
+            f"{html_path}: cannot write there (no file can be created in {folder}: "
+            f"{error.strerror or error}); choose another --out."
         ) from None
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # NamedTemporaryFile is private (0600); give the report the usual umask permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def write_report(result: dict, html_path: str | os.PathLike) -> tuple[Path, Path]:
-    """Write the HTML report and the result JSON beside it, each atomically.
+    """Write the HTML report and the result JSON beside it, as one atomic pair.
 
     Parameters
     ----------
@@ -217,9 +238,17 @@ def write_report(result: dict, html_path: str | os.PathLike) -> tuple[Path, Path
     -------
     (Path, Path)
         The HTML and JSON paths.
+
+    Raises
+    ------
+    DatasetError
+        When the result is incomplete or the files cannot be written (e.g. a full disk);
+        then neither file is changed and no temporary file is left.
     """
     html_path = Path(html_path)
     json_path = html_path.with_suffix(".json")
+    if json_path == html_path:
+        check_report_path(html_path)  # raises: the HTML would overwrite its own JSON
     try:
         html = render_html(result)  # render first: a failure leaves no half-written pair
     except (KeyError, TypeError, IndexError, AttributeError) as error:
@@ -228,8 +257,8 @@ def write_report(result: dict, html_path: str | os.PathLike) -> tuple[Path, Path
             f"re-run 'feasibility report' to produce it."
         ) from None
     payload = json.dumps(result, indent=1, allow_nan=False, ensure_ascii=False)
-    atomic_write(json_path, payload + "\n")
-    atomic_write(html_path, html)
+    # Both files or neither: a new JSON must never sit beside an old HTML.
+    write_files_atomically({json_path: payload + "\n", html_path: html}, what="report")
     return html_path, json_path
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 
+from .._json import json_int
+from .terminal import terminal_safe
+
 _METRIC_ORDER = ("f1_micro", "subset_accuracy", "hamming_loss", "f1_macro", "f1_samples", "jaccard")
 _FORMULATIONS = ("sigmoid", "powerset", "pruned-powerset")
 
@@ -28,6 +31,7 @@ def _num(value, digits: int = 3) -> str:
 
 
 def _count(value) -> str:
+    value = json_int(value)  # beyond 2^53 the JSON holds the integer as a string
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
     return f"{round(value):,}"
@@ -81,7 +85,7 @@ def _slope(entry: dict | None) -> str:
 
 
 def _header(curves: dict) -> list[str]:
-    name = curves.get("dataset_name", "dataset")
+    name = terminal_safe(curves.get("dataset_name", "dataset"))
     parts = [f"Learning curves: {name}"]
     details = []
     for key, label in (("n_samples", "samples"), ("n_labels", "labels"), ("n_features", "features")):
@@ -197,8 +201,9 @@ def curves_text(curves, fits) -> str:
     if notes:
         lines.append("")
         lines.append("notes")
-        lines.extend(f"  - {note}" for note in notes)
-    return "\n".join(lines) + "\n"
+        lines.extend(f"  - {terminal_safe(note)}" for note in notes)
+    # Names from the data (binding label, notes) reach the terminal: controls shown escaped.
+    return terminal_safe("\n".join(lines), keep_newlines=True) + "\n"
 
 
 def _crossover_line(pair: dict) -> str:
@@ -231,7 +236,8 @@ def _sample_size_lines(sample_size: dict | None) -> list[str]:
         criteria = binding.get("criteria", {})
         lines.append(
             f"  sigmoid (Riley et al. 2020, per label): n >= {_count(riley['n'])}, set by label "
-            f"{riley.get('binding_label')} (shrinkage {_count(criteria.get('shrinkage'))}, optimism "
+            f"{terminal_safe(riley.get('binding_label'))} "
+            f"(shrinkage {_count(criteria.get('shrinkage'))}, optimism "
             f"{_count(criteria.get('optimism'))}, intercept {_count(criteria.get('intercept'))}; "
             f"R^2 {binding.get('r2_source', '-')})"
         )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from ..dataset import MultilabelDataset
+from .terminal import terminal_safe
 
 
 def dataset_text(dataset: MultilabelDataset, *, max_labels: int = 30) -> str:
     """Return the human summary printed by ``feasibility info``."""
     summary = dataset.to_dict()
-    names = summary["label_names"]
+    # Names come from the data: control characters are shown escaped, never obeyed.
+    names = [terminal_safe(name) for name in summary["label_names"]]
     shown = ", ".join(names[:max_labels]) + (f", ... ({len(names) - max_labels} more)" if len(names) > max_labels else "")
     lines = [
-        f"dataset    {summary['name']}  ({summary['source']})",
-        f"format     {summary['format']}",
+        f"dataset    {terminal_safe(summary['name'])}  ({terminal_safe(summary['source'])})",
+        f"format     {terminal_safe(summary['format'])}",
         f"samples    {summary['n_samples']:,}",
         f"features   {summary['n_features']:,} columns ({'sparse' if summary['sparse'] else 'dense'}) "
         f"from {summary['n_inputs']:,} input attributes",
@@ -20,5 +22,5 @@ def dataset_text(dataset: MultilabelDataset, *, max_labels: int = 30) -> str:
     ]
     if summary["notes"]:
         lines.append("notes")
-        lines.extend(f"  - {note}" for note in summary["notes"])
+        lines.extend(f"  - {terminal_safe(note)}" for note in summary["notes"])
     return "\n".join(lines)

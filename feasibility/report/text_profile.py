@@ -9,6 +9,7 @@ import math
 from decimal import Decimal
 
 from ..profile import HeadSize, LabelProfile
+from .terminal import terminal_safe
 
 _INDENT = " " * 11
 
@@ -74,7 +75,7 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
     spc = p.samples_per_class
     lines = [
         (
-            f"dataset    {p.dataset_name}: {p.n_samples:,} samples, {L:,} labels, "
+            f"dataset    {terminal_safe(p.dataset_name)}: {p.n_samples:,} samples, {L:,} labels, "
             f"{p.n_features:,} features ({p.n_inputs:,} input attributes)"
         ),
         (
@@ -145,7 +146,8 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
         lines.append(f"{_INDENT}strongest dependent pairs:")
         for pair in co.top_pairs[:max_pairs]:
             lines.append(
-                f"{_INDENT}  {pair.label_a} & {pair.label_b}: phi {pair.phi:+.3f}, lift "
+                f"{_INDENT}  {terminal_safe(pair.label_a)} & {terminal_safe(pair.label_b)}: "
+                f"phi {pair.phi:+.3f}, lift "
                 f"{_number(pair.lift)}, {pair.count:,} together vs {pair.expected:,.1f} "
                 f"expected, P(b|a) {pair.p_b_given_a:.2f}, P(a|b) {pair.p_a_given_b:.2f}, "
                 f"q {_p_value(pair.q_value)} ({pair.test})"
@@ -158,9 +160,9 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
     if max_labelsets > 0:
         lines.append("top labelsets")
         for k in range(min(max_labelsets, ls.n_labelsets)):
-            names = ", ".join(ls.labelset(k)) or "(no label)"
+            names = ", ".join(terminal_safe(name) for name in ls.labelset(k)) or "(no label)"
             lines.append(f"{_INDENT}{ls.counts[k]:>9,}  {_share(ls.shares[k]):>6}  {names}")
     if p.notes:
         lines.append("notes")
-        lines.extend(f"  - {note}" for note in p.notes)
+        lines.extend(f"  - {terminal_safe(note)}" for note in p.notes)
     return "\n".join(lines)

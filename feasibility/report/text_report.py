@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from .terminal import terminal_safe
+
 _STATUS_MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 
 
@@ -50,7 +52,7 @@ def checklist_text(checklist: dict) -> str:
     ]
     counts = checklist["counts"]
     lines.append(f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail")
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)
 
 
 def verdict_text(result: dict) -> str:
@@ -62,7 +64,7 @@ def verdict_text(result: dict) -> str:
         The full result dict (``run_pipeline``) or just its ``recommendation`` part.
     """
     rec = result.get("recommendation", result)
-    name = result.get("dataset", {}).get("name")
+    name = terminal_safe(result.get("dataset", {}).get("name") or "")
     headline = rec["per_metric"][rec["metric"]]
     qualifier = " (too close to call)" if rec["too_close_to_call"] else ""
     lines = [
@@ -79,7 +81,7 @@ def verdict_text(result: dict) -> str:
             f"({headline['test']})"
         )
     lines.append("reasons:")
-    lines.extend(f"  - {reason}" for reason in rec["reasons"])
+    lines.extend(f"  - {terminal_safe(reason)}" for reason in rec["reasons"])
     lines.append("every metric:")
     width = max(len(metric) for metric in rec["per_metric"])
     for metric, verdict in rec["per_metric"].items():

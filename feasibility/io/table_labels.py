@@ -1,0 +1,151 @@
+"""Label columns of a CSV or Parquet table -> a float label matrix (NaN = missing).
+
+Two layouts: one 0/1 column per label, or one column holding each row's labels, as a list
+(Parquet) or as text split on a separator (``a|b``).
+
+Empty and missing labelsets in a label-list column:
+
+- a list column: a null list is missing, an empty list ``[]`` is a row without any label;
+- a text column: an empty cell (nothing between the separators, or ``""``) is a row without
+  any label; ``?``, ``NA``, ``N/A``, ``NaN`` or ``null`` is missing (and a null in a Parquet
+  text column too).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import polars as pl
+
+from ..errors import DatasetError, FeasibilityWarning
+from .table_features import MISSING_MARKERS, missing_as_null
+
+#: Separators looked for in a label-list text column split on another (or on nothing).
+TAG_SEPARATOR_CANDIDATES = (",", ";", "|", " ", "\t", "/")
+#: Warn when --label-sep never occurs but this share of the cells contains a candidate.
+TAG_SEPARATOR_SHARE = 0.2
+
+
+def _likely_tag_separator(cells: pl.Series, exclude: str | None) -> tuple[str, float] | None:
+    """The candidate separator found in most non-empty cells, with that share."""
+    present = cells.drop_nulls()
+    present = present.filter(present != "")
+    if present.len() == 0:
+        return None
+    shares = {
+        candidate: float(present.str.contains(candidate, literal=True).mean())
+        for candidate in TAG_SEPARATOR_CANDIDATES
+        if candidate != exclude
+    }
+    candidate = max(shares, key=shares.get)
+    return (candidate, shares[candidate]) if shares[candidate] > 0 else None
+
+
+def _split_tags(
+    series: pl.Series, label_sep: str | None, *, where: str, from_csv: bool
+) -> tuple[pl.Series, list[str]]:
+    """Split a text label column into a list column; return it and notes."""
+    if from_csv:
+        # polars reads an empty CSV field as null; the ragged-row check has ruled out that
+        # the field is absent, so it is an empty labelset, not a missing one.
+        series = series.fill_null("")
+    cells = series.str.strip_chars()
+    lowered = cells.str.to_lowercase()
+    missing = lowered.is_in([marker for marker in MISSING_MARKERS if marker]) | cells.is_null()
+    cells = cells.to_frame().select(
+        pl.when(missing).then(None).otherwise(pl.col(series.name)).alias(series.name)
+    ).to_series()
+    if not label_sep:
+        guess = _likely_tag_separator(cells, None)
+        hint = f"--label-sep {guess[0]!r}" if guess else "e.g. --label-sep '|'"
+        raise DatasetError(
+            f"{where}: label column {series.name!r} holds text, not lists; pass --label-sep to "
+            f"split it ({hint})."
+        )
+    notes: list[str] = []
+    if not cells.str.contains(label_sep, literal=True).any():
+        guess = _likely_tag_separator(cells, label_sep)
+        if guess and guess[1] >= TAG_SEPARATOR_SHARE:
+            example = cells.filter(cells.str.contains(guess[0], literal=True))[0]
+            note = (
+                f"--label-sep {label_sep!r} never occurs in label column {series.name!r}, so "
+                f"every cell became one label (e.g. {example!r}); {guess[1]:.0%} of the cells "
+                f"contain {guess[0]!r}: pass --label-sep {guess[0]!r} if it separates the labels"
+            )
+            warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=4)
+            notes.append(note)
+    return cells.str.split(label_sep), notes
+
+
+def labels_from_list_column(
+    series: pl.Series, *, label_sep: str | None, where: str, from_csv: bool
+) -> tuple[np.ndarray, list[str], str, list[str]]:
+    """0/1 matrix (NaN rows = missing) from a list column or a delimited text column.
+
+    Returns
+    -------
+    Y : ndarray of shape (n_samples, n_labels), float64
+    label_names : list of str
+        Sorted.
+    convention : str
+        How the column was read, for the dataset's ``format``.
+    notes : list of str
+    """
+    name = series.name
+    notes: list[str] = []
+    if series.dtype == pl.String:
+        lists, notes = _split_tags(series, label_sep, where=where, from_csv=from_csv)
+        convention = f"label column {name!r} split on {label_sep!r}"
+        drop_empty_names = True  # "a||b" and "a|" leave an empty piece, not an empty name
+    elif isinstance(series.dtype, (pl.List, pl.Array)):
+        lists = series
+        convention = f"list column {name!r}"
+        drop_empty_names = False
+    else:
+        raise DatasetError(
+            f"{where}: label column {name!r} has type {series.dtype}; expected a list "
+            f"of label names or delimited text."
+        )
+    exploded = (
+        lists.alias("label").to_frame().with_row_index("row").explode("label").drop_nulls("label")
+    )
+    exploded = exploded.with_columns(pl.col("label").cast(pl.String).str.strip_chars())
+    if drop_empty_names:
+        exploded = exploded.filter(pl.col("label") != "")
+    names = sorted(exploded["label"].unique().to_list())
+    if "" in names:
+        raise DatasetError(f"{where}: column {name!r} contains an empty label name.")
+    position = {label: index for index, label in enumerate(names)}
+    Y = np.zeros((series.len(), len(names)), dtype=np.float64)
+    rows = exploded["row"].to_numpy()
+    columns = np.array([position[label] for label in exploded["label"].to_list()], dtype=np.int64)
+    Y[rows, columns] = 1.0
+    Y[lists.is_null().to_numpy()] = np.nan
+    return Y, names, convention, notes
+
+
+def labels_from_columns(frame: pl.DataFrame, names: list[str], where: str) -> np.ndarray:
+    """0/1 matrix (NaN = missing) from one column per label, in the order of ``names``."""
+    columns = []
+    for name in names:
+        column = frame[name]
+        if column.dtype == pl.Boolean:
+            column = column.cast(pl.Float64)
+        elif column.dtype in (pl.String, pl.Categorical, pl.Enum):
+            text = missing_as_null(column)
+            numbers = text.cast(pl.Float64, strict=False)
+            if numbers.null_count() != text.null_count():
+                bad = text.filter(numbers.is_null() & text.is_not_null()).unique().sort().head(5)
+                raise DatasetError(
+                    f"{where}: label column {name!r} has values {{{','.join(bad.to_list())}}}; "
+                    f"labels must be binary 0/1."
+                )
+            column = numbers
+        elif not column.dtype.is_numeric():
+            raise DatasetError(
+                f"{where}: label column {name!r} has type {column.dtype}; labels must be "
+                f"binary 0/1."
+            )
+        columns.append(column.cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64))
+    return np.column_stack(columns)
