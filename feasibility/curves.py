@@ -32,18 +32,7 @@ import scipy.sparse as sp
 from ._json import json_safe
 from .dataset import require_dataset
 from .errors import DatasetError, FeasibilityWarning, ParameterError, invalid_parameter
-
-FORMULATIONS: tuple[str, ...] = ("sigmoid", "powerset", "pruned-powerset")
-METRICS: tuple[str, ...] = (
-    "subset_accuracy",
-    "hamming_loss",
-    "f1_micro",
-    "f1_macro",
-    "f1_samples",
-    "jaccard",
-)
-#: Metrics where lower is better (scikit-learn's ``*_loss`` convention).
-LOSS_METRICS: frozenset[str] = frozenset({"hamming_loss"})
+from .vocab import FORMULATIONS, METRICS
 
 
 @dataclass(frozen=True, eq=False)

@@ -58,9 +58,10 @@ from scipy.stats import norm
 from scipy.stats import t as student_t
 
 from ._json import finite_float, finite_floats
-from .curves import FORMULATIONS, LOSS_METRICS, METRICS, LearningCurves
+from .curves import LearningCurves
 from .errors import FeasibilityWarning, invalid_parameter, wrong_input
 from .sample_size import AnalyticSampleSize, analytic_sample_size
+from .vocab import FORMULATIONS, LOSS_METRICS, METRICS
 
 #: Metric a single ``target`` float applies to: the usual multilabel summary, and one
 #: that neither formulation optimises directly.

@@ -36,10 +36,10 @@ from scipy import stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from ._json import fields_dict
-from .curves import FORMULATIONS, LOSS_METRICS, METRICS
 from .dataset import MultilabelDataset, require_dataset
 from .errors import FeasibilityWarning, invalid_parameter, wrong_input
 from .profile import human_bytes
+from .vocab import FORMULATIONS, LOSS_METRICS, METRICS
 
 __all__ = [
     "CANDIDATES",

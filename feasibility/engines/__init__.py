@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 
 from ..errors import ParameterError, invalid_parameter
+from ..vocab import MODEL_FAMILIES
 from .base import Engine, FittedHead
 from .sklearn_engine import SklearnEngine
 
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 ENGINES: tuple[str, ...] = ("auto", "sklearn", "torch")
-MODELS: tuple[str, ...] = ("linear", "mlp")
+MODELS: tuple[str, ...] = MODEL_FAMILIES
 #: ``engine="auto"`` picks torch (when installed) above this many powerset classes: there
 #: lbfgs on a softmax with hundreds of outputs starts to cost minutes per fit.
 AUTO_TORCH_MIN_CLASSES = 300

@@ -20,10 +20,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from ..errors import invalid_parameter
+from ..vocab import MODEL_FAMILIES
 
 __all__ = ["SklearnEngine", "LinearSigmoidHead", "EstimatorHead"]
 
-MODELS: tuple[str, ...] = ("linear", "mlp")
+MODELS: tuple[str, ...] = MODEL_FAMILIES
 
 
 @dataclass(frozen=True, eq=False)

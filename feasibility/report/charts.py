@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import altair as alt
 
-FORMULATION_ORDER: tuple[str, ...] = ("sigmoid", "powerset", "pruned-powerset")
+from ..vocab import FORMULATIONS
+
+FORMULATION_ORDER: tuple[str, ...] = FORMULATIONS
 FORMULATION_COLORS: tuple[str, ...] = ("#1f77b4", "#d62728", "#ff7f0e")
 #: Labels shown in the frequency bar chart (most frequent first) before it is cut.
 MAX_LABEL_BARS = 80

@@ -8,9 +8,8 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..vocab import METRICS
 from .render import atomic_write
-
-METRICS = ("subset_accuracy", "hamming_loss", "f1_micro", "f1_macro", "f1_samples", "jaccard")
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>feasibility panel</title>

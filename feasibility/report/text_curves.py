@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 
 from .._json import json_int
+from ..vocab import FORMULATIONS
 from .terminal import terminal_safe
 
 _METRIC_ORDER = ("f1_micro", "subset_accuracy", "hamming_loss", "f1_macro", "f1_samples", "jaccard")
-_FORMULATIONS = ("sigmoid", "powerset", "pruned-powerset")
+_FORMULATIONS = FORMULATIONS
 
 
 def _as_dict(result) -> dict:
