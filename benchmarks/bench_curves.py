@@ -52,7 +52,8 @@ def sequential_sklearn_grid(data, *, folds: int = 5, seed: int = 0) -> float:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import MaxAbsScaler, StandardScaler
 
-    from feasibility.curves import outer_splits, prune_labelsets, resolve_train_sizes
+    from feasibility.curves import outer_splits, resolve_train_sizes
+    from feasibility.labelsets import prune_labelsets
 
     X, Y = data.X, data.Y
     splits = outer_splits(Y, folds=folds, seed=seed)

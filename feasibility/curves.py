@@ -32,6 +32,7 @@ import scipy.sparse as sp
 from ._json import json_safe
 from .dataset import require_dataset
 from .errors import DatasetError, FeasibilityWarning, ParameterError, invalid_parameter
+from .labelsets import prune_labelsets, unique_rows, unseen_labelset_share
 from .vocab import FORMULATIONS, METRICS
 
 
@@ -396,7 +397,7 @@ def learning_curves(
         scheduler=scheduler,
     )
     Y = np.ascontiguousarray(dataset.Y, dtype=np.uint8)
-    labelsets, _, labelset_counts = _unique_rows(Y)
+    labelsets, _, labelset_counts = unique_rows(Y)
     fitted_engine = get_engine(
         options["engine"],
         options["model"],
@@ -741,102 +742,6 @@ def _constant_label_notes(label_names: Sequence[str], Y: np.ndarray) -> list[str
         f"{shown}{more}; "
         f"every formulation predicts {'them' if plural else 'it'} as that constant."
     ]
-
-
-# -- labelsets ---------------------------------------------------------------------------------
-
-
-def _unique_rows(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (labelsets (K, L) sorted, inverse (n,), counts (K,))."""
-    labelsets, inverse, counts = np.unique(
-        np.asarray(Y, dtype=np.uint8), axis=0, return_inverse=True, return_counts=True
-    )
-    return labelsets, inverse.reshape(-1), counts
-
-
-def _row_keys(Y: np.ndarray) -> list[bytes]:
-    return [row.tobytes() for row in np.packbits(np.asarray(Y, dtype=np.uint8), axis=1)]
-
-
-def unseen_labelset_share(Y_train: np.ndarray, Y_test: np.ndarray) -> float:
-    """Return the share of test rows whose labelset never occurs in the training rows.
-
-    Examples
-    --------
-    >>> unseen_labelset_share(np.array([[1, 0], [0, 1]]), np.array([[1, 0], [1, 1]]))
-    0.5
-    """
-    seen = set(_row_keys(Y_train))
-    test_keys = _row_keys(Y_test)
-    return float(sum(key not in seen for key in test_keys) / max(len(test_keys), 1))
-
-
-def prune_labelsets(
-    Y: np.ndarray, *, min_count: int = 2
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Read's pruned sets: replace rare labelsets by their frequent sub-labelsets.
-
-    A labelset seen fewer than ``min_count`` times is rare. Each sample with a rare
-    labelset is replaced by one copy per *maximal* frequent sub-labelset: a frequent,
-    non-empty labelset contained in the rare one and not contained in another such
-    labelset (Read, Pfahringer & Holmes 2008, "Multi-label classification using ensembles
-    of pruned sets", ICDM; this is their strategy of re-introducing pruned samples with
-    frequent subsets, keeping all maximal ones rather than the best single one, so that
-    no frequent part of the true labelset is lost). A sample without any frequent
-    non-empty sub-labelset is dropped; the empty labelset is never used as a replacement.
-
-    Parameters
-    ----------
-    Y : ndarray of shape (n_samples, n_labels)
-    min_count : int, default=2
-        Read's p; 1 keeps every labelset (the plain powerset).
-
-    Returns
-    -------
-    rows : ndarray of shape (n_kept,)
-        Row of ``Y`` behind each training sample (a row repeats once per copy).
-    y : ndarray of shape (n_kept,)
-        Class id of each training sample.
-    labelsets : ndarray of shape (n_classes, n_labels)
-        The labelset of each class id: the frequent labelsets, sorted.
-
-    Examples
-    --------
-    >>> Y = np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 1], [1, 1, 1], [0, 0, 1]])
-    >>> rows, y, labelsets = prune_labelsets(Y, min_count=2)
-    >>> labelsets.tolist()
-    [[0, 1, 1], [1, 1, 0]]
-    >>> rows.tolist(), y.tolist()
-    ([0, 1, 2, 3, 4, 4], [1, 1, 0, 0, 0, 1])
-    """
-    labelsets, inverse, counts = _unique_rows(Y)
-    frequent = counts >= min_count
-    kept = labelsets[frequent]
-    class_id = np.full(len(labelsets), -1, dtype=np.int64)
-    class_id[frequent] = np.arange(int(frequent.sum()))
-    row_parts = [np.flatnonzero(frequent[inverse])]
-    class_parts = [class_id[inverse[row_parts[0]]]]
-    candidates = np.flatnonzero(kept.any(axis=1))
-    candidate_sets = kept[candidates].astype(np.int64)
-    candidate_sizes = candidate_sets.sum(axis=1)
-    for rare in np.flatnonzero(~frequent):
-        outside = 1 - labelsets[rare].astype(np.int64)
-        inside = np.flatnonzero(candidate_sets @ outside == 0)
-        if inside.size == 0:
-            continue
-        subsets = candidate_sets[inside]
-        # contained[s, t]: subset s lies strictly inside subset t, so s is not maximal.
-        contained = ((subsets @ (1 - subsets).T) == 0) & (
-            candidate_sizes[inside][None, :] > candidate_sizes[inside][:, None]
-        )
-        members = np.flatnonzero(inverse == rare)
-        for maximal in inside[~contained.any(axis=1)]:
-            row_parts.append(members)
-            class_parts.append(np.full(len(members), candidates[maximal], dtype=np.int64))
-    rows = np.concatenate(row_parts)
-    y = np.concatenate(class_parts)
-    order = np.lexsort((y, rows))
-    return rows[order], y[order], kept
 
 
 # -- one job -----------------------------------------------------------------------------------
