@@ -16,8 +16,9 @@ import scipy.sparse as sp
 
 from ..errors import DatasetError
 
-#: Folder of the small datasets shipped with the project (see datasets/README.md).
-EMBEDDED_DIR = Path(__file__).resolve().parents[2] / "datasets"
+#: Folder of the small datasets shipped inside the package (see feasibility/datasets/README.md),
+#: so that a wheel install can load them by name.
+EMBEDDED_DIR = Path(__file__).resolve().parents[1] / "datasets"
 
 COMPRESSED_SUFFIXES = {".bz2": bz2, ".gz": gzip, ".xz": lzma}
 ARFF_SUFFIXES = {".arff"}
