@@ -25,25 +25,21 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ..errors import DatasetError, invalid_parameter
+from .torch_network import PREDICT_ROWS as _PREDICT_ROWS
+from .torch_network import TorchHead, _Network, _Rows
 
 __all__ = ["TorchEngine", "TorchHead", "default_batch_size", "default_learning_rate"]
 
 #: Absolute decrease of the validation loss that counts as an improvement (as
 #: scikit-learn's MLPClassifier ``tol``).
 _TOLERANCE = 1e-4
-#: Rows per forward pass at prediction and validation time (bounds the memory of the
-#: (rows, n_outputs) logits: 4,096 x 4,054 float32 is 66 MB).
-_PREDICT_ROWS = 4096
 #: Training rows between two validation checks inside an epoch. On large data the
 #: optimum often comes within an epoch or two; checking only once per epoch would spend
 #: ``patience`` whole epochs confirming it (10 x 100,000 rows on imdb).
@@ -88,179 +84,6 @@ def default_learning_rate(hidden_layer_sizes: tuple[int, ...]) -> float:
     (0.01, 0.001)
     """
     return 0.01 if len(hidden_layer_sizes) == 0 else 0.001
-
-
-class _SparseRows(NamedTuple):
-    """A CSR minibatch in ``embedding_bag`` form (``offsets`` is the full indptr)."""
-
-    indices: torch.Tensor
-    offsets: torch.Tensor
-    values: torch.Tensor
-
-
-class _Rows:
-    """Row access to a dense float32 array or a CSR matrix, without densifying CSR."""
-
-    def __init__(self, X):
-        if sp.issparse(X):
-            self.csr = sp.csr_matrix(X, dtype=np.float32)
-            self.dense = None
-            shape = self.csr.shape
-        else:
-            array = np.ascontiguousarray(X, dtype=np.float32)
-            if array.ndim != 2:
-                raise DatasetError(
-                    f"X must be 2-D (n_samples, n_features); got shape {array.shape}."
-                )
-            self.csr = None
-            self.dense = torch.from_numpy(array)
-            shape = array.shape
-        self.n_rows, self.n_features = int(shape[0]), int(shape[1])
-
-    def take(self, rows: np.ndarray) -> torch.Tensor | _SparseRows:
-        if self.dense is not None:
-            return self.dense[torch.from_numpy(rows)]
-        part = self.csr[rows]
-        return _SparseRows(
-            indices=torch.from_numpy(part.indices.astype(np.int64)),
-            offsets=torch.from_numpy(part.indptr.astype(np.int64)),
-            values=torch.from_numpy(part.data.astype(np.float32, copy=False)),
-        )
-
-
-class _Network(nn.Module):
-    """Fully connected ReLU network; weights stored (in, out) for ``embedding_bag``."""
-
-    def __init__(self, widths: tuple[int, ...]):
-        super().__init__()
-        pairs = list(zip(widths[:-1], widths[1:]))
-        # torch.empty, not nn.Linear: nn.Linear would draw its initial weights from
-        # torch's global generator, which belongs to the caller.
-        self.weights = nn.ParameterList(nn.Parameter(torch.empty(a, b)) for a, b in pairs)
-        self.biases = nn.ParameterList(nn.Parameter(torch.empty(b)) for _, b in pairs)
-
-    def initialize(self, generator: torch.Generator, output_bias: torch.Tensor) -> None:
-        """Hidden layers as nn.Linear does; output layer at the null (intercept-only) model."""
-        with torch.no_grad():
-            for weight, bias in zip(self.weights[:-1], self.biases[:-1]):
-                # nn.Linear's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and bias
-                bound = 1.0 / math.sqrt(weight.shape[0])
-                weight.uniform_(-bound, bound, generator=generator)
-                bias.uniform_(-bound, bound, generator=generator)
-            # Zero output weights and prior log-odds biases: both heads start from the
-            # model that predicts the training prevalence, as an intercept-only GLM.
-            self.weights[-1].zero_()
-            self.biases[-1].copy_(output_bias)
-
-    def forward(self, batch: torch.Tensor | _SparseRows) -> torch.Tensor:
-        if isinstance(batch, _SparseRows):
-            z = (
-                F.embedding_bag(
-                    batch.indices,
-                    self.weights[0],
-                    batch.offsets,
-                    mode="sum",
-                    per_sample_weights=batch.values,
-                    include_last_offset=True,
-                )
-                + self.biases[0]
-            )
-        else:
-            z = torch.addmm(self.biases[0], batch, self.weights[0])
-        for weight, bias in zip(self.weights[1:], self.biases[1:]):
-            z = torch.addmm(bias, torch.relu(z), weight)
-        return z
-
-
-@dataclass(frozen=True, eq=False)
-class TorchHead:
-    """A head fitted by :class:`TorchEngine` (implements ``FittedHead``).
-
-    Attributes
-    ----------
-    kind : str
-        ``"sigmoid"`` or ``"softmax"``.
-    network : torch.nn.Module
-        The trained network, with the weights of the best validation epoch.
-    n_params : int
-        Number of trainable parameters (weights and biases, all layers).
-    n_outputs : int
-        Labels (sigmoid) or classes (softmax).
-    n_train : int
-        Rows the weights were trained on (the training part minus the validation part).
-    n_validation : int
-        Rows held out for early stopping (0: no early stopping, ``max_epochs`` epochs).
-    epochs : int
-        Epochs started before stopping (the last one may be partial).
-    steps : int
-        Optimiser steps (minibatches) taken.
-    best_epoch : int
-        Epoch during which the kept weights were reached.
-    best_step : int
-        Step at which the kept weights were reached.
-    best_validation_loss : float
-        Validation loss at ``best_epoch`` (NaN without a validation part): mean over rows
-        of the binary cross-entropy summed over labels (sigmoid) or of the cross-entropy
-        (softmax).
-    batch_size : int
-    learning_rate : float
-    fit_seconds : float
-        Wall time of the training loop.
-    """
-
-    kind: str
-    network: nn.Module
-    n_params: int
-    n_outputs: int
-    n_train: int
-    n_validation: int
-    epochs: int
-    steps: int
-    best_epoch: int
-    best_step: int
-    best_validation_loss: float
-    batch_size: int
-    learning_rate: float
-    fit_seconds: float
-
-    def predict_proba(self, X) -> np.ndarray:
-        """Return probabilities as float32: (n, L) independent sigmoids or (n, K) softmax rows.
-
-        float32, not float64: imdb's 24,000 test rows by 4,054 classes are 390 MB already.
-        """
-        rows = _Rows(X)
-        n_features = int(self.network.weights[0].shape[0])
-        if rows.n_features != n_features:
-            raise DatasetError(
-                f"X has {rows.n_features} features but the head was trained on {n_features}."
-            )
-        out = np.empty((rows.n_rows, self.n_outputs), dtype=np.float32)
-        link = torch.sigmoid if self.kind == "sigmoid" else (lambda z: torch.softmax(z, dim=1))
-        self.network.eval()
-        with torch.no_grad():
-            for start in range(0, rows.n_rows, _PREDICT_ROWS):
-                chunk = np.arange(start, min(start + _PREDICT_ROWS, rows.n_rows))
-                out[chunk] = link(self.network(rows.take(chunk))).numpy()
-        return out
-
-    def to_dict(self) -> dict:
-        """Return the JSON-safe training summary (no weights)."""
-        loss = self.best_validation_loss
-        return {
-            "kind": self.kind,
-            "n_params": int(self.n_params),
-            "n_outputs": int(self.n_outputs),
-            "n_train": int(self.n_train),
-            "n_validation": int(self.n_validation),
-            "epochs": int(self.epochs),
-            "steps": int(self.steps),
-            "best_epoch": int(self.best_epoch),
-            "best_step": int(self.best_step),
-            "best_validation_loss": None if math.isnan(loss) else float(loss),
-            "batch_size": int(self.batch_size),
-            "learning_rate": float(self.learning_rate),
-            "fit_seconds": float(self.fit_seconds),
-        }
 
 
 class TorchEngine:
