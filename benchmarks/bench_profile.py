@@ -106,7 +106,8 @@ def bench_imdb(repeats: int = 3) -> None:
         print(f"imdb: skipped, panel dataset not found at {IMDB}")
         return
     from feasibility import load
-    from feasibility.profile import _subsets, profile
+    from feasibility.profile import profile
+    from feasibility.profile.rakel import _subsets
 
     started = time.perf_counter()
     dataset = load(IMDB)
@@ -185,6 +186,7 @@ def _synthetic_worker() -> None:
 
     from feasibility.dataset import MultilabelDataset
     from feasibility.profile import profile
+    from feasibility.report.format import human_bytes
 
     n_samples, n_labels = SYNTHETIC_SHAPE
     started = time.perf_counter()
@@ -222,7 +224,7 @@ def _synthetic_worker() -> None:
                 "cardinality": result.cardinality,
                 "n_dependent_pairs": result.cooccurrence.n_dependent_pairs,
                 "n_fisher_tests": result.cooccurrence.n_fisher_tests,
-                "full_powerset_bytes": result.heads.full_powerset.float32_bytes_human,
+                "full_powerset_bytes": human_bytes(result.heads.full_powerset.float32_bytes),
             }
         )
     )

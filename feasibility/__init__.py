@@ -6,20 +6,21 @@ The pipeline, one stage per module::
     label_profile = profile(dataset)                    # feasibility.profile
     curves = learning_curves(dataset)                   # feasibility.curves
     fits = fit_curves(curves)                           # feasibility.fit
+    fits = with_sample_size(fits, curves)               # analytic Riley / Pate cross-check
     checklist = build_checklist(dataset, label_profile, curves, fits)
-    recommendation = recommend(label_profile, curves, fits)   # feasibility.recommend
+    recommendation = recommend(label_profile, curves, fits)   # feasibility.decide
     result = run_pipeline(dataset)                      # all of the above, as one JSON-safe dict
     build_report(result, "reports/emotions.html")       # HTML + JSON beside it
 """
 
 from .curves import LearningCurves, learning_curves
 from .dataset import MultilabelDataset
+from .decide import Checklist, Recommendation, build_checklist, recommend
 from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
-from .fit import CurveFits, fit_curves
+from .fit import CurveFits, fit_curves, with_sample_size
 from .io import load
 from .pipeline import run_pipeline
 from .profile import LabelProfile, profile
-from .recommend import Checklist, Recommendation, build_checklist, recommend
 from .report.render import render_html
 from .report.render import write_report as build_report
 
@@ -28,6 +29,7 @@ __all__ = [
     "profile",
     "learning_curves",
     "fit_curves",
+    "with_sample_size",
     "build_checklist",
     "recommend",
     "run_pipeline",

@@ -70,6 +70,22 @@ def finite_floats(values) -> list:
     return [finite_float(v) for v in np.asarray(values, dtype=float).ravel()]
 
 
+def float_or_nan(value) -> float:
+    """Read back a :func:`finite_float`: ``None`` (missing, NaN or infinite) becomes NaN.
+
+    Examples
+    --------
+    >>> float_or_nan(None), float_or_nan(2)
+    (nan, 2.0)
+    """
+    return math.nan if value is None else float(value)
+
+
+def floats_or_nan(values) -> np.ndarray:
+    """Read back :func:`finite_floats` as a float array, ``None`` as NaN."""
+    return np.array([float_or_nan(v) for v in values], dtype=float)
+
+
 def fields_dict(obj) -> dict:
     """Return a dataclass instance's fields as a JSON-safe dict (see :func:`json_safe`)."""
     return {field.name: json_safe(getattr(obj, field.name)) for field in fields(obj)}

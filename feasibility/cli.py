@@ -6,16 +6,63 @@ Parses options, calls the pipeline stages and prints; it computes nothing itself
 from __future__ import annotations
 
 import json
-import math
 import sys
 import warnings
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ._cli_options import (
+    _CURVE,
+    _CURVE_FORMULATIONS,
+    _CURVE_HIDDEN_LAYERS,
+    _DECISION,
+    _MEMORY_BUDGET_DEFAULT,
+    _METRIC_DEFAULT,
+    Backend,
+    BackendOpt,
+    BootstrapOpt,
+    BudgetOpt,
+    Engine,
+    EngineOpt,
+    FoldsOpt,
+    FormulationsOpt,
+    HiddenLayersOpt,
+    JobsOpt,
+    JsonOpt,
+    LabelColumnOpt,
+    LabelSepOpt,
+    LabelsLastOpt,
+    LabelsOpt,
+    MemoryBudgetOpt,
+    MetricOpt,
+    MinPositivesOpt,
+    MinSizeOpt,
+    MissingLabels,
+    MissingLabelsOpt,
+    Model,
+    ModelOpt,
+    NoCacheOpt,
+    NSizesOpt,
+    PruneOpt,
+    RepeatsOpt,
+    ReportTargetNOpt,
+    SchedulerOpt,
+    SeedOpt,
+    SeparatorOpt,
+    SizesOpt,
+    SourceArg,
+    TargetNOpt,
+    TargetOpt,
+    XmlOpt,
+    _curve_options,
+    _fit_options,
+    _parse_bytes,
+    _show_progress,
+)
 from .errors import FeasibilityError
+from .vocab import Metric
 
 try:  # recent typer ships its own copy of click; older ones use click itself
     from typer._click import exceptions as _click_errors
@@ -37,61 +84,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-SourceArg = Annotated[
-    str, typer.Argument(help="Dataset file (ARFF, CSV, Parquet; .bz2/.gz/.xz) or embedded name.")
-]
-XmlOpt = Annotated[
-    Path | None,
-    typer.Option("--xml", help="MULAN labels XML (default: the .xml beside the ARFF).", rich_help_panel="Loading"),
-]
-LabelsOpt = Annotated[
-    str | None,
-    typer.Option("--labels", help="Comma-separated label column names.", rich_help_panel="Loading"),
-]
-LabelsLastOpt = Annotated[
-    int | None,
-    typer.Option("--labels-last", min=1, help="The last N columns are the labels.", rich_help_panel="Loading"),
-]
-LabelColumnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--label-column",
-        help="CSV/Parquet column holding each row's labels as a list (default: 'labels' if present) "
-        "or as text split on --label-sep.",
-        rich_help_panel="Loading",
-    ),
-]
-LabelSepOpt = Annotated[
-    str | None,
-    typer.Option("--label-sep", help="Separator of a delimited-text label column, e.g. '|'.", rich_help_panel="Loading"),
-]
-SeparatorOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--separator",
-        help="CSV field separator, one character: ';', '|' or '\\t' (default: tab for .tsv, "
-        "else comma).",
-        rich_help_panel="Loading",
-    ),
-]
-class MissingLabels(StrEnum):
-    """What to do with rows whose labels are missing."""
-
-    error = "error"
-    drop = "drop"
-
-
-MissingLabelsOpt = Annotated[
-    MissingLabels,
-    typer.Option(
-        "--missing-labels",
-        help="Rows with missing label values: stop with an error, or drop them (reported).",
-        rich_help_panel="Loading",
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
-
 
 @app.callback()
 def _root() -> None:
@@ -171,7 +163,7 @@ def profile_command(
 ) -> int:
     """Profile the label space: co-occurrence, powerset sparsity, samples per labelset, head sizes."""
     from .profile import profile
-    from .report.text_profile import profile_text
+    from .report.text_profile import profile_json, profile_text
 
     dataset = _load(
         source, xml, labels, labels_last, label_column, label_sep, missing_labels,
@@ -179,177 +171,10 @@ def profile_command(
     )
     label_profile = profile(dataset, hidden=hidden, alpha=alpha, max_pairs=max_pairs, random_state=seed)
     if as_json:
-        _print_json(label_profile.to_dict(max_labelsets=max_labelsets))
+        _print_json(profile_json(label_profile, max_labelsets=max_labelsets))
     else:
         typer.echo(profile_text(label_profile))
     return 0
-
-
-# ----------------------------------------------------------------------------- curve options
-
-CURVES = "Learning curves"
-FITS = "Curve fits"
-FoldsOpt = Annotated[int, typer.Option("--folds", min=2, help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
-RepeatsOpt = Annotated[int, typer.Option("--repeats", min=1, help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
-SizesOpt = Annotated[
-    str | None,
-    typer.Option("--sizes", help="Training sizes: counts (100,400,1600) or fractions of the training part (0.1,0.5,1).", rich_help_panel=CURVES),
-]
-NSizesOpt = Annotated[int, typer.Option("--n-sizes", min=2, help="Number of geometric training sizes when --sizes is not given.", rich_help_panel=CURVES)]
-MinSizeOpt = Annotated[int | None, typer.Option("--min-size", min=1, help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES)]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same result.", rich_help_panel=CURVES)]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES)]
-
-
-class Engine(StrEnum):
-    """Who trains the heads."""
-
-    auto = "auto"
-    sklearn = "sklearn"
-    torch = "torch"
-
-
-class Model(StrEnum):
-    """The network under the two heads."""
-
-    linear = "linear"
-    mlp = "mlp"
-
-
-class Backend(StrEnum):
-    """Where the jobs run."""
-
-    loky = "loky"
-    dask = "dask"
-
-
-EngineOpt = Annotated[
-    Engine,
-    typer.Option("--engine", help="auto: torch when installed and the powerset has hundreds of classes, else scikit-learn.", rich_help_panel=CURVES),
-]
-ModelOpt = Annotated[Model, typer.Option("--model", help="linear heads, or an MLP with the same hidden layers under both heads.", rich_help_panel=CURVES)]
-HiddenLayersOpt = Annotated[str, typer.Option("--hidden-layers", help="MLP hidden layer widths, comma-separated.", rich_help_panel=CURVES)]
-FormulationsOpt = Annotated[
-    str, typer.Option("--formulations", help="Comma-separated: sigmoid, powerset, pruned-powerset.", rich_help_panel=CURVES)
-]
-PruneOpt = Annotated[int, typer.Option("--prune-min-count", min=1, help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
-BudgetOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--budget",
-        min=0.0,
-        help="Seconds for the experiment: a cost model runs the largest sizes that fit and the fitted "
-        "curves extrapolate the rest (default: automatic, 15 min when the full grid would take longer; "
-        "0 = never cut).",
-        rich_help_panel=CURVES,
-    ),
-]
-BackendOpt = Annotated[Backend, typer.Option("--backend", help="loky (local processes) or dask (a Dask cluster; needs --scheduler).", rich_help_panel=CURVES)]
-SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.", rich_help_panel=CURVES)]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute the learning curves even when cached.", rich_help_panel=CURVES)]
-TargetNOpt = Annotated[
-    list[int] | None,
-    typer.Option("--target-n", min=1, help="Training size to predict each metric at (repeatable; default: the dataset size and 10x it).", rich_help_panel=FITS),
-]
-TargetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--target", help="Score to reach, as VALUE (for f1_micro) or METRIC=VALUE (repeatable).", rich_help_panel=FITS),
-]
-BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", min=10, help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
-
-
-def _split_list(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _parse_sizes(text: str) -> list[int] | list[float]:
-    """Counts (all whole numbers >= 1) or fractions (all in (0, 1]) of the training part."""
-    from .errors import ParameterError
-
-    try:
-        numbers = [float(part) for part in _split_list(text)]
-    except ValueError:
-        numbers = []
-    if not numbers or not all(math.isfinite(n) and n > 0 for n in numbers):
-        raise ParameterError(
-            f"--sizes must be positive counts (100,400,1600) or fractions (0.1,0.5,1). Got {text!r} instead."
-        )
-    if all(n <= 1 for n in numbers) and any(n < 1 for n in numbers):
-        return numbers
-    if all(n.is_integer() for n in numbers):
-        return [int(n) for n in numbers]
-    raise ParameterError(
-        f"--sizes must be all whole counts or all fractions in (0, 1]. Got {text!r} instead."
-    )
-
-
-def _curve_options(
-    *, folds=5, repeats=1, sizes=None, n_sizes=8, min_size=None, seed=0, jobs=None,
-    engine=Engine.auto, model=Model.linear, hidden_layers="100",
-    formulations="sigmoid,powerset,pruned-powerset", prune_min_count=2, budget=None,
-    backend=Backend.loky, scheduler=None, no_cache=False, progress=False,
-) -> dict:
-    """Turn the command-line curve options into ``learning_curves`` keyword options
-    (defaults are the command line's)."""
-    from .errors import ParameterError
-
-    parsed_sizes = _parse_sizes(sizes) if sizes else None
-    try:
-        hidden = tuple(int(part) for part in _split_list(hidden_layers))
-    except ValueError:
-        raise ParameterError(f"--hidden-layers must be integers separated by commas. Got {hidden_layers!r} instead.") from None
-    return {
-        "folds": folds,
-        "repeats": repeats,
-        "sizes": parsed_sizes,
-        "n_sizes": n_sizes,
-        "min_size": min_size,
-        "seed": seed,
-        "jobs": jobs,
-        "engine": Engine(engine).value,
-        "model": Model(model).value,
-        "hidden_layer_sizes": hidden,
-        "formulations": tuple(_split_list(formulations)),
-        "prune_min_count": prune_min_count,
-        "budget": math.inf if budget == 0 else budget,
-        "backend": Backend(backend).value,
-        "scheduler": scheduler,
-        "use_cache": not no_cache,
-        "progress": progress,
-    }
-
-
-def _fit_options(*, target_n, target, n_bootstrap, seed) -> dict:
-    from .errors import ParameterError
-
-    targets: dict[str, float] | float | None = None
-    for item in target or []:
-        metric, _, value = item.rpartition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ParameterError(f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead.") from None
-        if not 0 < number < 1:  # also refuses nan
-            raise ParameterError(
-                f"--target must be a score within (0, 1), as VALUE or METRIC=VALUE (e.g. 0.8 or "
-                f"subset_accuracy=0.5). Got {item!r} instead."
-            )
-        if metric:
-            targets = dict(targets) if isinstance(targets, dict) else {}
-            targets[metric] = number
-        else:
-            targets = number if targets is None else targets
-    options = {"n_bootstrap": n_bootstrap, "random_state": seed, "target": targets}
-    if target_n:
-        options["target_n"] = sorted(set(target_n))
-    from .pipeline import check_fit_options
-
-    check_fit_options(options)  # e.g. an unknown METRIC in --target, before any training
-    return options
-
-
-def _show_progress(as_json: bool) -> bool:
-    return not as_json and sys.stderr.isatty()
 
 
 @app.command()
@@ -362,22 +187,22 @@ def curves(
     label_sep: LabelSepOpt = None,
     separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
-    folds: FoldsOpt = 5,
-    repeats: RepeatsOpt = 1,
+    folds: FoldsOpt = _CURVE["folds"],
+    repeats: RepeatsOpt = _CURVE["repeats"],
     sizes: SizesOpt = None,
-    n_sizes: NSizesOpt = 8,
-    min_size: MinSizeOpt = None,
-    seed: SeedOpt = 0,
-    jobs: JobsOpt = None,
-    engine: EngineOpt = Engine.auto,
-    model: ModelOpt = Model.linear,
-    hidden_layers: HiddenLayersOpt = "100",
-    formulations: FormulationsOpt = "sigmoid,powerset,pruned-powerset",
-    prune_min_count: PruneOpt = 2,
-    budget: BudgetOpt = None,
-    backend: BackendOpt = Backend.loky,
-    scheduler: SchedulerOpt = None,
-    no_cache: NoCacheOpt = False,
+    n_sizes: NSizesOpt = _CURVE["n_sizes"],
+    min_size: MinSizeOpt = _CURVE["min_size"],
+    seed: SeedOpt = _CURVE["seed"],
+    jobs: JobsOpt = _CURVE["jobs"],
+    engine: EngineOpt = Engine(_CURVE["engine"]),
+    model: ModelOpt = Model(_CURVE["model"]),
+    hidden_layers: HiddenLayersOpt = _CURVE_HIDDEN_LAYERS,
+    formulations: FormulationsOpt = _CURVE_FORMULATIONS,
+    prune_min_count: PruneOpt = _CURVE["prune_min_count"],
+    budget: BudgetOpt = _CURVE["budget"],
+    backend: BackendOpt = Backend(_CURVE["backend"]),
+    scheduler: SchedulerOpt = _CURVE["scheduler"],
+    no_cache: NoCacheOpt = not _CURVE["use_cache"],
     target_n: TargetNOpt = None,
     target: TargetOpt = None,
     n_bootstrap: BootstrapOpt = 200,
@@ -385,7 +210,7 @@ def curves(
 ) -> int:
     """Learning curves of sigmoid, powerset and pruned-powerset, fitted and extrapolated."""
     from .curves import learning_curves
-    from .fit import fit_curves
+    from .fit import fit_curves, with_sample_size
     from .report.text_curves import curves_text
 
     dataset = _load(
@@ -401,7 +226,7 @@ def curves(
     # Built (and checked) before any model is trained: a bad --target fails now.
     fit_options = _fit_options(target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed)
     measured = learning_curves(dataset, **options)
-    fitted = fit_curves(measured, **fit_options)
+    fitted = with_sample_size(fit_curves(measured, **fit_options), measured)
     if as_json:
         payload = measured.to_dict()
         fits_dict = fitted.to_dict()
@@ -415,48 +240,6 @@ def curves(
 
 
 # ----------------------------------------------------------------------------- report
-
-class Metric(StrEnum):
-    """Headline metric of the verdict."""
-
-    f1_micro = "f1_micro"
-    subset_accuracy = "subset_accuracy"
-    hamming_loss = "hamming_loss"
-    f1_macro = "f1_macro"
-    f1_samples = "f1_samples"
-    jaccard = "jaccard"
-
-
-MetricOpt = Annotated[
-    Metric,
-    typer.Option("--metric", help="Headline metric of the verdict (every metric gets its own row too).", rich_help_panel="Decision"),
-]
-ReportTargetNOpt = Annotated[
-    int | None,
-    typer.Option("--target-n", min=1, help="Training size the verdict is for (default: the dataset's size; larger sizes use the fitted curves).", rich_help_panel="Decision"),
-]
-MemoryBudgetOpt = Annotated[
-    str, typer.Option("--memory-budget", help="Memory allowed for the powerset output layer (float32), e.g. 1GiB, 500MB, 2e9.", rich_help_panel="Decision")
-]
-MinPositivesOpt = Annotated[int, typer.Option("--min-positives", min=1, help="Positives each label needs for its sigmoid (checklist).", rich_help_panel="Decision")]
-
-
-def _parse_bytes(text: str) -> int:
-    from .errors import ParameterError
-
-    units = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-    cleaned = text.strip().lower().replace(" ", "")
-    number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = cleaned[len(number):]
-    try:
-        value = float(number) * units[unit]
-    except (KeyError, ValueError):
-        raise ParameterError(f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(f"--memory-budget must be a positive, finite size. Got {text!r} instead.")
-    return int(value)
-
 
 def _run_report_pipeline(dataset, curve_options, fit_options, *, metric, target_n, memory_budget, min_positives):
     from .pipeline import run_pipeline
@@ -485,29 +268,29 @@ def report(
     label_sep: LabelSepOpt = None,
     separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
-    metric: MetricOpt = Metric.f1_micro,
+    metric: MetricOpt = _METRIC_DEFAULT,
     target_n: ReportTargetNOpt = None,
-    memory_budget: MemoryBudgetOpt = "1GiB",
-    min_positives: MinPositivesOpt = 10,
+    memory_budget: MemoryBudgetOpt = _MEMORY_BUDGET_DEFAULT,
+    min_positives: MinPositivesOpt = _DECISION.min_positives,
     out: Annotated[
         Path | None, typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it.")
     ] = None,
-    folds: FoldsOpt = 5,
-    repeats: RepeatsOpt = 1,
+    folds: FoldsOpt = _CURVE["folds"],
+    repeats: RepeatsOpt = _CURVE["repeats"],
     sizes: SizesOpt = None,
-    n_sizes: NSizesOpt = 8,
-    min_size: MinSizeOpt = None,
-    seed: SeedOpt = 0,
-    jobs: JobsOpt = None,
-    engine: EngineOpt = Engine.auto,
-    model: ModelOpt = Model.linear,
-    hidden_layers: HiddenLayersOpt = "100",
-    formulations: FormulationsOpt = "sigmoid,powerset,pruned-powerset",
-    prune_min_count: PruneOpt = 2,
-    budget: BudgetOpt = None,
-    backend: BackendOpt = Backend.loky,
-    scheduler: SchedulerOpt = None,
-    no_cache: NoCacheOpt = False,
+    n_sizes: NSizesOpt = _CURVE["n_sizes"],
+    min_size: MinSizeOpt = _CURVE["min_size"],
+    seed: SeedOpt = _CURVE["seed"],
+    jobs: JobsOpt = _CURVE["jobs"],
+    engine: EngineOpt = Engine(_CURVE["engine"]),
+    model: ModelOpt = Model(_CURVE["model"]),
+    hidden_layers: HiddenLayersOpt = _CURVE_HIDDEN_LAYERS,
+    formulations: FormulationsOpt = _CURVE_FORMULATIONS,
+    prune_min_count: PruneOpt = _CURVE["prune_min_count"],
+    budget: BudgetOpt = _CURVE["budget"],
+    backend: BackendOpt = Backend(_CURVE["backend"]),
+    scheduler: SchedulerOpt = _CURVE["scheduler"],
+    no_cache: NoCacheOpt = not _CURVE["use_cache"],
     target: TargetOpt = None,
     n_bootstrap: BootstrapOpt = 200,
 ) -> int:
@@ -551,20 +334,20 @@ def check(
     label_sep: LabelSepOpt = None,
     separator: SeparatorOpt = None,
     missing_labels: MissingLabelsOpt = MissingLabels.error,
-    metric: MetricOpt = Metric.f1_micro,
+    metric: MetricOpt = _METRIC_DEFAULT,
     target_n: ReportTargetNOpt = None,
-    memory_budget: MemoryBudgetOpt = "1GiB",
-    min_positives: MinPositivesOpt = 10,
+    memory_budget: MemoryBudgetOpt = _MEMORY_BUDGET_DEFAULT,
+    min_positives: MinPositivesOpt = _DECISION.min_positives,
     labels_only: Annotated[
         bool, typer.Option("--labels-only", help="Skip the learning curves: only the checklist items the labels answer.")
     ] = False,
-    folds: FoldsOpt = 5,
-    n_sizes: NSizesOpt = 8,
-    seed: SeedOpt = 0,
-    jobs: JobsOpt = None,
-    engine: EngineOpt = Engine.auto,
-    budget: BudgetOpt = None,
-    no_cache: NoCacheOpt = False,
+    folds: FoldsOpt = _CURVE["folds"],
+    n_sizes: NSizesOpt = _CURVE["n_sizes"],
+    seed: SeedOpt = _CURVE["seed"],
+    jobs: JobsOpt = _CURVE["jobs"],
+    engine: EngineOpt = Engine(_CURVE["engine"]),
+    budget: BudgetOpt = _CURVE["budget"],
+    no_cache: NoCacheOpt = not _CURVE["use_cache"],
 ) -> int:
     """Print only the pre-modelling checklist; exit 0 when nothing fails, 1 when something fails."""
     from .report.text_report import checklist_text
@@ -574,14 +357,15 @@ def check(
         separator=separator,
     )
     if labels_only:
+        from .decide import build_checklist
         from .profile import profile
-        from .recommend import build_checklist
+        from .report.explain import checklist_json
 
-        checklist = build_checklist(
+        checklist = checklist_json(build_checklist(
             dataset, profile(dataset), None, None,
             min_positives=min_positives, memory_budget=_parse_bytes(memory_budget),
             metric=Metric(metric).value,
-        ).to_dict()
+        ).to_dict())
     else:
         result = _run_report_pipeline(
             dataset,

@@ -16,15 +16,15 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-import numpy as np
-
 from ._json import LARGE_INTEGERS_NOTE
-from .curves import METRICS, learning_curves
+from .curves import learning_curves
 from .dataset import MultilabelDataset, require_dataset
+from .decide import DecisionOptions, build_checklist, recommend
 from .errors import invalid_parameter
-from .fit import fit_curves
+from .fit import FitOptions, fit_curves, with_sample_size
 from .profile import profile as profile_labels
-from .recommend import DEFAULT_MEMORY_BUDGET, MIN_POSITIVES, build_checklist, recommend
+from .report.explain import annotate
+from .report.text_profile import profile_json
 
 __all__ = [
     "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "report_paths",
@@ -61,8 +61,8 @@ def run_pipeline(
     fit_options: dict | None = None,
     metric: str = "f1_micro",
     target_n: int | None = None,
-    memory_budget: int = DEFAULT_MEMORY_BUDGET,
-    min_positives: int = MIN_POSITIVES,
+    memory_budget: int = DecisionOptions.memory_budget,
+    min_positives: int = DecisionOptions.min_positives,
     command_line: str | None = None,
 ) -> dict:
     """Run every stage on a dataset and return the full, JSON-safe result dict.
@@ -136,6 +136,8 @@ def run_pipeline(
     label_profile = timed("profile", profile_labels, dataset, **profile_options)
     curves = timed("curves", learning_curves, dataset, **curve_options)
     fits = timed("fits", fit_curves, curves, **fit_options)
+    # the analytic sample sizes are a stage of their own; the JSON keeps them in the fits
+    fits = with_sample_size(fits, curves)
     checklist = timed(
         "checklist", build_checklist, dataset, label_profile, curves, fits,
         min_positives=min_positives, memory_budget=memory_budget, metric=metric,
@@ -146,10 +148,11 @@ def run_pipeline(
     )
     timings["total"] = time.perf_counter() - started
     # Each stage is turned into its dict once: fits and profile dicts are not small.
-    profile_dict = label_profile.to_dict()
+    profile_dict = profile_json(label_profile)  # the numbers, and the byte counts in words
     curves_dict = curves.to_dict()
     fits_dict = fits.to_dict()
-    return {
+    # The decision's codes become the report's sentences here (feasibility.report.explain).
+    return annotate({
         "dataset": dataset.to_dict(),
         "profile": profile_dict,
         "curves": curves_dict,
@@ -176,7 +179,7 @@ def run_pipeline(
             "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
             "large_integers": LARGE_INTEGERS_NOTE,
         },
-    }
+    })
 
 
 def _stage_options(options, parameter: str, stage) -> dict:
@@ -206,22 +209,8 @@ def check_fit_options(fit_options: dict) -> None:
     ParameterError
         The error ``fit_curves`` itself would raise, only before the curves are measured.
     """
-    # fit.py's own checks, so that the messages and ranges are exactly fit_curves'.
-    from .fit import _check_common, _normalise_targets
-
-    defaults = {
-        name: p.default for name, p in inspect.signature(fit_curves).parameters.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-    }
-    options = defaults | dict(fit_options)
-    target_n = options["target_n"]
-    if target_n is not None and (isinstance(target_n, str) or not hasattr(target_n, "__iter__")):
-        raise invalid_parameter("target_n", "fit_curves", "a list of ints >= 1", target_n)
-    _check_common(
-        "fit_curves", options["models"], options["n_bootstrap"], options["confidence"],
-        options["max_train_size"], list(target_n or []),
-    )
-    _normalise_targets(options["target"], "fit_curves")
+    # FitOptions holds fit_curves' defaults and checks, so the messages and ranges are its own.
+    FitOptions(**fit_options)
 
 
 def check_decision_options(
@@ -235,18 +224,9 @@ def check_decision_options(
         For an unknown metric, a ``target_n`` below 1, a non-positive memory budget or
         ``min_positives`` below 1.
     """
-    if metric not in METRICS:
-        raise invalid_parameter("metric", owner, f"one of {list(METRICS)}", metric)
-
-    def is_int(value) -> bool:
-        return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-    if target_n is not None and (not is_int(target_n) or target_n < 1):
-        raise invalid_parameter("target_n", owner, "None or an int >= 1", target_n)
-    if not is_int(memory_budget) or memory_budget <= 0:
-        raise invalid_parameter("memory_budget", owner, "an int > 0 (bytes)", memory_budget)
-    if not is_int(min_positives) or min_positives < 1:
-        raise invalid_parameter("min_positives", owner, "an int >= 1", min_positives)
+    DecisionOptions.checked(
+        owner, metric=metric, target_n=target_n, memory_budget=memory_budget, min_positives=min_positives,
+    )
 
 
 def _file_stem(name: str) -> str:

@@ -23,9 +23,10 @@ import feasibility
 from feasibility import MultilabelDataset
 from feasibility._json import json_safe
 from feasibility.cli import main
+from feasibility.decide import build_checklist
 from feasibility.errors import DatasetError, FeasibilityWarning, ParameterError
 from feasibility.pipeline import run_pipeline
-from feasibility.recommend import build_checklist
+from feasibility.report.explain import item_texts
 from feasibility.report.render import read_result, render_html, write_report
 from feasibility.report.terminal import terminal_safe
 from feasibility.report.text_report import checklist_text
@@ -254,7 +255,8 @@ def test_checklist_fails_when_every_label_is_constant(constant):
         checklist = build_checklist(ds, feasibility.profile(ds), None, None)
     item = checklist.item("constant_labels")
     assert checklist.status == "fail" and item.status == "fail"
-    assert "nothing to learn" in item.explanation and "nothing to learn" in item.value_text
+    texts = item_texts(item.to_dict())
+    assert "nothing to learn" in texts["explanation"] and "nothing to learn" in texts["value_text"]
     assert "FAIL  No label is constant" in checklist_text(checklist.to_dict())
 
 

@@ -18,19 +18,23 @@ from sklearn.preprocessing import StandardScaler
 from feasibility.curves import (
     FORMULATIONS,
     METRICS,
+    WARNING_KINDS,
+    BudgetMode,
     CostModel,
+    CurveOptions,
     LearningCurves,
-    _makespan,
-    _run_with_budget,
-    _Task,
+    NoteKind,
     learning_curves,
+    note_kind,
     outer_splits,
-    prune_labelsets,
     resolve_train_sizes,
-    unseen_labelset_share,
 )
+from feasibility.curves.budget import _makespan, run_with_budget
+from feasibility.curves.jobs import Task
+from feasibility.curves.notes import is_warning
 from feasibility.dataset import MultilabelDataset
 from feasibility.errors import DatasetError, FeasibilityWarning, ParameterError
+from feasibility.labelsets import prune_labelsets, unseen_labelset_share
 from feasibility.synthetic import make_independent_labels, make_latent_class_labels
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -419,7 +423,7 @@ def _grid(sizes, n_runs=2):
         for level, size in enumerate(sizes):
             for formulation in ("sigmoid", "powerset"):
                 tasks.append(
-                    _Task(
+                    Task(
                         len(tasks),
                         run,
                         level,
@@ -438,7 +442,7 @@ def _grid(sizes, n_runs=2):
 def test_budget_runs_the_jobs_predicted_to_fit_and_names_the_rest():
     tasks = _grid([100, 200, 400, 800, 1600, 3200])
     executor = _FakeExecutor()
-    outcome = _run_with_budget(
+    outcome = run_with_budget(
         tasks, executor=executor, budget=600.0, started=time.perf_counter(), bar=_NoBar()
     )
     ran = {(tasks[i].formulation, tasks[i].size) for i in outcome.results}
@@ -454,13 +458,13 @@ def test_budget_runs_the_jobs_predicted_to_fit_and_names_the_rest():
 
 def test_budget_none_applies_the_automatic_limit_only_when_needed():
     small = _grid([100, 200, 400, 800])
-    outcome = _run_with_budget(
+    outcome = run_with_budget(
         small, executor=_FakeExecutor(), budget=None, started=time.perf_counter(), bar=_NoBar()
     )
     assert len(outcome.results) == len(small) and outcome.notes == []
     assert outcome.applied_budget is None
     large = _grid([100, 400, 1600, 6400])  # powerset at 6,400 'takes' 4,096 s
-    outcome = _run_with_budget(
+    outcome = run_with_budget(
         large, executor=_FakeExecutor(), budget=None, started=time.perf_counter(), bar=_NoBar()
     )
     assert outcome.notes[0].startswith("No budget was given")
@@ -507,6 +511,47 @@ def test_learning_curves_rejects_too_few_samples():
     data = MultilabelDataset.from_arrays(np.zeros((5, 1)), np.eye(5, 2, dtype=np.uint8))
     with pytest.raises(DatasetError, match="5 samples cannot be split into 3 folds"):
         learning_curves(data, **FAST)
+
+
+def test_curve_options_hold_the_only_defaults_and_normalise():
+    import inspect
+
+    from feasibility.cli import _curve_options
+
+    defaults = CurveOptions.defaults()
+    signature = inspect.signature(learning_curves).parameters
+    assert {name: signature[name].default for name in defaults} == defaults
+    assert _curve_options() == defaults  # the command line reads them too
+    options = CurveOptions(sizes=[100, 20], formulations="powerset", budget=math.inf)
+    assert options.sizes == (100, 20) and options.formulations == ("powerset",)
+    assert options.budget_mode == BudgetMode.UNLIMITED
+    assert options.experiment_dict()["budget"] is None
+    assert options == CurveOptions(sizes=(100, 20), formulations=["powerset"], budget=math.inf)
+    assert learning_curves.__module__ == "feasibility.curves.experiment"
+
+
+def test_formulation_curve_summaries_are_those_of_its_json(latent_curves):
+    curve = latent_curves.curves["powerset"]
+    data = curve.to_dict()
+    assert curve.mean("f1_micro").tolist() == data["scores"]["f1_micro"]["mean"]
+    assert curve.std("jaccard").tolist() == data["scores"]["jaccard"]["std"]
+    assert curve.n_runs_done.tolist() == data["n_runs_done"]
+
+
+def test_every_note_has_a_kind_and_warnings_point_at_the_caller(tmp_path):
+    X = np.random.default_rng(0).normal(size=(150, 3))
+    Y = np.column_stack([X[:, 0] > 0, np.zeros(150), X[:, 1] > 0]).astype(np.uint8)
+    data = MultilabelDataset.from_arrays(X, Y)
+    options = FAST | {"use_cache": True, "cache_dir": tmp_path, "formulations": ["sigmoid"]}
+    for _ in range(2):  # a run, then a cache hit: both warn, from this file
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            curves = learning_curves(data, **options, budget=1e-3, sizes=[0.2, 0.4, 0.6, 1.0])
+        assert {w.filename for w in caught} == {__file__}
+        assert {str(w.message) for w in caught} == {n for n in curves.notes if is_warning(n)}
+    kinds = [note_kind(note) for note in curves.notes]
+    assert kinds == [NoteKind.CONSTANT_LABELS, NoteKind.BUDGET, NoteKind.CACHE_HIT]
+    assert NoteKind.CONSTANT_LABELS in WARNING_KINDS and NoteKind.CACHE_HIT not in WARNING_KINDS
 
 
 def test_learning_curves_mlp_model(latent):
@@ -557,7 +602,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def test_scores_count_an_empty_labelset_predicted_empty_as_a_match():
-    from feasibility.curves import _scores
+    from feasibility.curves.jobs import _scores
 
     Y = np.array([[0, 0], [1, 0], [0, 0], [0, 1]])
     perfect = _scores(Y, Y)

@@ -6,6 +6,8 @@ renders exactly these results.
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import math
 import warnings
@@ -18,17 +20,18 @@ import pytest
 from feasibility.curves import METRICS, FormulationCurve, LearningCurves
 from feasibility.errors import FeasibilityWarning, ParameterError
 from feasibility.fit import (
-    MODELS,
+    CURVE_MODELS,
     SEARCH_CAP,
     CurveFits,
-    _calibration,
-    _expansion,
-    _moments,
-    _noise_halfwidth,
-    _samples_needed,
+    FitOptions,
+    NeedStatus,
+    SlopeVerdict,
     fit_curve,
     fit_curves,
+    with_sample_size,
 )
+from feasibility.fit.bootstrap import _calibration, _expansion, _moments, _noise_halfwidth
+from feasibility.fit.derived import _samples_needed
 from feasibility.report.text_curves import _needed, curves_text
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -83,9 +86,10 @@ def make_curves(per_formulation, *, sizes=SIZES, runs=5, noise=0.002, seed=0, un
 
 
 def quiet_fit_curves(curves, **options) -> CurveFits:
+    """fit_curves and the sample-size stage after it, as run_pipeline runs them."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FeasibilityWarning)
-        return fit_curves(curves, **options)
+        return with_sample_size(fit_curves(curves, **options), curves)
 
 
 # --------------------------------------------------------------------------- models
@@ -109,7 +113,7 @@ def test_models_match_their_formulas_in_original_units():
         "wbl4": lambda n, a, b, c, d: c - b * np.exp(-a * n**d),
     }
     for name, params in scaled.items():
-        model = MODELS[name]
+        model = CURVE_MODELS[name]
         expected = model.function(n / scale, *params)
         original = model.unscale(params, scale)
         np.testing.assert_allclose(written[name](n, *original), expected, rtol=1e-10, err_msg=name)
@@ -250,7 +254,7 @@ def test_fit_curve_bootstrap_redoes_the_model_selection():
     curves = fit.bootstrap_scores([2000.0])[:, 0]
     for row, name in enumerate(fit.bootstrap_models):
         if name:
-            model = MODELS[name]
+            model = CURVE_MODELS[name]
             expected = model.function(2000.0 / fit.scale, *fit.bootstrap_params[row, : model.n_params])
             assert curves[row] == pytest.approx(float(np.clip(expected, 0.0, 1.0)))
 
@@ -551,7 +555,7 @@ def test_fit_curves_is_deterministic_for_a_seed():
 
 def test_fit_curves_rejects_bad_options():
     curves = make_curves({"sigmoid": pow3})
-    with pytest.raises(ParameterError, match="'confidence' parameter of fit_curves must be within"):
+    with pytest.raises(ParameterError, match="'confidence' parameter of fit_curves must be a float in"):
         fit_curves(curves, confidence=1.5)
     with pytest.raises(ParameterError, match="'target' parameter of fit_curves"):
         fit_curves(curves, target={"accuracy": 0.5})
@@ -559,6 +563,66 @@ def test_fit_curves_rejects_bad_options():
         fit_curves(curves, target_n=[0])
     with pytest.raises(ParameterError, match="'max_train_size' parameter"):
         fit_curves(curves, max_train_size=0)
+    with pytest.raises(ParameterError, match="'target_n' parameter of fit_curves must be None or a list of ints"):
+        fit_curves(curves, target_n=5)
+
+
+def test_fit_options_hold_fit_curves_defaults_and_checks():
+    defaults = {
+        name: p.default for name, p in inspect.signature(fit_curves).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    assert defaults == {f.name: getattr(FitOptions(), f.name) for f in dataclasses.fields(FitOptions)}
+    assert FitOptions(target=0.7).targets == {"f1_micro": 0.7}
+    assert FitOptions(target={"coverage": 0.9}).targets == {"coverage": 0.9}
+    for bad, match in (
+        ({"models": "pow3"}, "'models' parameter of fit_curves must be a non-empty subset"),
+        ({"n_bootstrap": 1.5}, "'n_bootstrap' parameter of fit_curves must be an int >= 0"),
+        ({"target": "high"}, "'target' parameter of fit_curves must be None, a float or a dict"),
+        ({"target": {"f1_micro": 1.0}}, r"must be values within \(0, 1\)"),
+    ):
+        with pytest.raises(ParameterError, match=match):
+            FitOptions(**bad)
+
+
+def test_sample_size_is_its_own_stage():
+    curves = make_curves({"sigmoid": pow3, "powerset": lambda n: pow3(n, a=0.85)}, sizes=SIZES[:1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        fits = fit_curves(curves, n_bootstrap=5)
+    assert fits.sample_size is None and fits.to_dict()["sample_size"] is None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FeasibilityWarning)
+        sized = with_sample_size(fits, curves)
+    assert sized.sample_size is not None and sized.sample_size.sigmoid_n is not None
+    # its notes follow the fits' own, and each is warned
+    assert sized.notes[: len(fits.notes)] == fits.notes
+    assert sized.notes[len(fits.notes) :] == sized.sample_size.notes
+    assert [str(w.message) for w in caught] == list(sized.sample_size.notes)
+    assert sized.to_dict()["fits"] == fits.to_dict()["fits"]
+
+
+@pytest.mark.parametrize("case", ["crossing", "one size"])
+def test_curve_fits_from_dict_round_trips(case):
+    if case == "crossing":
+        curves = make_curves(
+            {"sigmoid": lambda n: 0.7 - n**-0.5, "powerset": lambda n: 0.9 - 8.0 * n**-0.5,
+             "pruned-powerset": pow3},
+            sizes=np.array([50, 80, 130, 200, 280, 400]), noise=5e-4, nan_cells=[(1, 5)],
+        )
+        options = {"n_bootstrap": 20, "target": {"f1_micro": 0.95, "hamming_loss": 0.3}}
+    else:
+        curves = make_curves({"sigmoid": pow3, "powerset": pow3}, sizes=SIZES[:1])
+        options = {"n_bootstrap": 5}
+    fits = quiet_fit_curves(curves, **options)
+    data = fits.to_dict()
+    rebuilt = CurveFits.from_dict(json.loads(json.dumps(data, allow_nan=False)))
+    assert rebuilt.to_dict() == data
+    fit, again = fits.fits["sigmoid"]["f1_micro"], rebuilt.fits["sigmoid"]["f1_micro"]
+    assert isinstance(again.samples_needed.status, NeedStatus)
+    assert isinstance(again.slope.verdict, SlopeVerdict)
+    # the point curve is the same curve, from the reported params in samples
+    np.testing.assert_allclose(again.predict([100, 4000]), fit.predict([100, 4000]), rtol=1e-9)
 
 
 def test_curves_text_shows_the_answers():
@@ -593,7 +657,7 @@ def test_fit_curves_on_emotions_panel():
     data = json.loads(json.dumps(fits.to_dict(), allow_nan=False))
     for formulation in curves.curves:
         entry = data["fits"][formulation]["f1_micro"]
-        assert entry["model"] in MODELS
+        assert entry["model"] in CURVE_MODELS
         assert 0.0 <= entry["at_target"][str(curves.n_samples)]["estimate"] <= 1.0
     assert data["sample_size"]["riley"]["n"] >= 1
     assert SEARCH_CAP == 1e9

@@ -21,14 +21,16 @@ from feasibility.dataset import MultilabelDataset
 from feasibility.errors import DatasetError, FeasibilityWarning, ParameterError
 from feasibility.profile import (
     FULL_MATRIX_MAX_LABELS,
-    _distinct_projections_dense,
-    _distinct_projections_sparse,
-    _fisher_two_sided,
-    _nonzero_bytes,
-    human_bytes,
+    LabelProfile,
+    ProfileOptions,
+    conflicting_duplicates,
     profile,
 )
-from feasibility.report.text_profile import profile_text
+from feasibility.profile.dependence import _fisher_two_sided
+from feasibility.profile.matrix import _nonzero_bytes
+from feasibility.profile.rakel import _distinct_projections_dense, _distinct_projections_sparse
+from feasibility.report.format import human_bytes
+from feasibility.report.text_profile import profile_json, profile_text
 
 # Six samples, three labels a, b, c; every expected value below is worked out by hand.
 HAND_Y = np.array(
@@ -133,7 +135,7 @@ def test_profile_heads_and_samples_per_class_hand_computed(hand):
     assert (heads.sigmoid.n_outputs, heads.sigmoid.n_params) == (3, 2 * 3 + 3)
     assert (heads.powerset.n_outputs, heads.powerset.n_params) == (5, 2 * 5 + 5)
     assert (heads.full_powerset.n_outputs, heads.full_powerset.n_params) == (8, 2 * 8 + 8)
-    assert heads.sigmoid.float32_bytes == 36 and heads.sigmoid.float32_bytes_human == "36 B"
+    assert heads.sigmoid.float32_bytes == 36 and human_bytes(heads.sigmoid.float32_bytes) == "36 B"
     assert heads.sigmoid.samples_per_param == 6 / 9
     spc = hand.samples_per_class
     assert (spc.labelset_min, spc.labelset_p10, spc.labelset_median) == (1, 1.0, 1.0)
@@ -157,7 +159,7 @@ def test_profile_hidden_option_sizes_heads():
     p = profile(_dataset(HAND_Y), hidden=100)
     assert p.heads.hidden == 100
     assert p.heads.full_powerset.n_params == 100 * 8 + 8
-    assert p.options["hidden"] == 100
+    assert p.options.hidden == 100 and p.to_dict()["options"]["hidden"] == 100
 
 
 def test_profile_to_dict_is_json_safe_and_caps_the_table(hand):
@@ -405,7 +407,7 @@ def test_profile_many_labels_builds_nothing_of_size_two_to_the_l():
     assert 0 < p.labelsets.powerset_coverage < 1e-290
     assert p.labelsets.log2_powerset_coverage == pytest.approx(math.log2(p.n_labelsets) - 1000)
     assert p.heads.full_powerset.n_params == 1 * 2**1000 + 2**1000
-    assert p.heads.full_powerset.float32_bytes_human.endswith("e+301 bytes")
+    assert human_bytes(p.heads.full_powerset.float32_bytes).endswith("e+301 bytes")
     assert p.heads.full_powerset.samples_per_param == pytest.approx(n / 2**1001)
     co = p.cooccurrence
     assert not co.matrices_included and co.counts is None and co.phi is None
@@ -555,3 +557,85 @@ def test_profile_class_size_histograms_cover_every_class():
     json.dumps(d, allow_nan=False)
     assert d[1] == {"formulation": "powerset", "min_count": None, "samples": [1, 2, 5],
                     "n_classes": [1, 2, 1], "n_empty_classes": 0}
+
+
+# ---- issue 10: one typed result, options in one dataclass, statistics the checklist reads ----
+
+
+def _wide_profile(n=300, n_labels=70, seed=8):
+    """Above FULL_MATRIX_MAX_LABELS (no matrices) and with many labelsets."""
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((n, n_labels)) < 0.04).astype(np.uint8)
+    Y[:, -1] = 0  # a label never positive: NaN fields on the way through the JSON
+    X = rng.integers(0, 2, (n, 4)).astype(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        return profile(MultilabelDataset.from_arrays(X, Y, name="wide"), rakel_max_subsets=40)
+
+
+@pytest.mark.parametrize("max_labelsets", [1000, 3, 0])
+def test_profile_from_dict_round_trips(hand, max_labelsets):
+    for p in (hand, _wide_profile()):
+        d = p.to_dict(max_labelsets=max_labelsets)
+        again = LabelProfile.from_dict(json.loads(json.dumps(d, allow_nan=False)))
+        assert again.to_dict(max_labelsets=max_labelsets) == d
+        assert json.dumps(again.to_dict(max_labelsets=max_labelsets)) == json.dumps(d)
+        assert again.options == p.options and again.duplicates is None
+    # The report JSON's byte texts are the report layer's: from_dict reads past them.
+    assert LabelProfile.from_dict(profile_json(hand)).to_dict() == hand.to_dict()
+
+
+def test_profile_json_spells_out_the_head_bytes_after_the_number(hand):
+    assert "float32_bytes_human" not in hand.to_dict()["heads"]["sigmoid"]
+    heads = profile_json(hand)["heads"]
+    assert list(heads["sigmoid"]) == [
+        "n_outputs", "n_params", "float32_bytes", "float32_bytes_human", "log10_params",
+        "samples_per_param",
+    ]  # fmt: skip
+    assert heads["sigmoid"]["float32_bytes_human"] == "36 B"
+    assert heads["full_powerset"]["float32_bytes_human"] == human_bytes(4 * (2 * 8 + 8))
+
+
+def test_profile_options_hold_the_defaults_and_merge_keywords(hand):
+    assert hand.options == ProfileOptions()
+    assert hand.to_dict()["options"] == {
+        "hidden": None, "tail_thresholds": [2, 5, 10, 30], "prune_counts": [2, 5, 10],
+        "rakel_k": [2, 3, 4], "rakel_max_subsets": 2000, "max_pairs": 50, "alpha": 0.05,
+        "random_state": 0,
+    }  # fmt: skip
+    options = ProfileOptions(alpha=0.01, prune_counts=(5, 3))
+    assert options.prune_counts == (3, 5)
+    p = profile(_dataset(HAND_Y), options=options, max_pairs=1)
+    assert (p.options.alpha, p.options.prune_counts, p.options.max_pairs) == (0.01, (3, 5), 1)
+    assert [level.min_count for level in p.pruning] == [3, 5]
+    with pytest.raises(ParameterError, match="'options' parameter of profile"):
+        profile(_dataset(HAND_Y), options={"alpha": 0.01})
+    with pytest.raises(ParameterError, match="'random_state' parameter of profile"):
+        ProfileOptions(random_state=-1)
+
+
+def test_profile_computes_the_conflicting_duplicates_outside_the_json():
+    X = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [2, 2], [1, 0]], dtype=float)
+    Y = np.array([[1, 0], [0, 1], [1, 1], [1, 1], [0, 0], [1, 0]], dtype=np.uint8)
+    for features in (X, sp.csr_matrix(X)):
+        ds = MultilabelDataset.from_arrays(features, Y)
+        dup = profile(ds).duplicates
+        assert dup == conflicting_duplicates(ds)
+        assert (dup.n_duplicate_groups, dup.n_duplicate_samples) == (2, 5)
+        assert (dup.n_conflicting_groups, dup.n_conflicting_samples) == (1, 3)
+        assert dup.examples == ((0, 1, 5),) and dup.share_conflicting == 3 / 6
+    assert "duplicates" not in profile(ds).to_dict()
+
+
+def test_profile_rare_labelsets_and_prune_level(hand):
+    # counts 2, 1, 1, 1, 1 of 6 samples; 5 is a tail threshold, 3 is not.
+    assert hand.rare_labelsets(5) == (1.0, 5)
+    assert hand.rare_labelsets(2) == (4 / 6, 4)
+    assert hand.rare_labelsets(3) == (1.0, 5)
+    assert hand.prune_level(2) is hand.pruning[0]
+    level = hand.prune_level(1)  # not measured: from the counts
+    assert (level.n_labelsets, level.share_of_samples, level.n_params) == (5, 1.0, 2 * 5 + 5)
+    capped = LabelProfile.from_dict(hand.to_dict(max_labelsets=2))
+    assert capped.rare_labelsets(5) == (1.0, 5) and capped.prune_level(5) == hand.pruning[1]
+    with pytest.raises(ValueError, match="holds 2 of its 5 labelset counts"):
+        capped.prune_level(1)

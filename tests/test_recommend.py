@@ -1,4 +1,8 @@
-"""The decision (recommend) and the pre-modelling checklist (build_checklist)."""
+"""The decision (recommend) and the pre-modelling checklist (build_checklist).
+
+The stage returns numbers and codes; the sentences checked here come from the report
+layer (feasibility.report.explain), as in the report JSON.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,31 @@ from scipy import stats
 
 from feasibility.curves import METRICS, FormulationCurve, LearningCurves
 from feasibility.dataset import MultilabelDataset
+from feasibility.decide import (
+    CHECKS,
+    CheckItem,
+    Checklist,
+    CheckStatus,
+    CheckThresholds,
+    DecisionOptions,
+    DecisionWarning,
+    Recommendation,
+    build_checklist,
+    conflicting_duplicates,
+    recommend,
+)
 from feasibility.errors import FeasibilityWarning, ParameterError
 from feasibility.fit import fit_curves
 from feasibility.profile import profile
-from feasibility.recommend import build_checklist, conflicting_duplicates, recommend
+from feasibility.report.explain import (
+    TEST_NAMES,
+    annotate,
+    checklist_json,
+    item_texts,
+    note_text,
+    place_text,
+    recommendation_json,
+)
 
 N_SAMPLES = 100
 SIZES = np.array([20, 40, 80])
@@ -60,14 +85,25 @@ def _curves(powerset_last, pruned_last, **loss) -> LearningCurves:
     curves = {
         "sigmoid": _curve("sigmoid", SIGMOID_LAST, loss_last=loss.get("sigmoid")),
         "powerset": _curve("powerset", np.asarray(powerset_last), loss_last=loss.get("powerset")),
-        "pruned-powerset": _curve("pruned-powerset", np.asarray(pruned_last), loss_last=loss.get("pruned")),
+        "pruned-powerset": _curve(
+            "pruned-powerset", np.asarray(pruned_last), loss_last=loss.get("pruned")
+        ),
     }
     return LearningCurves(
-        dataset_name="toy", dataset_hash="0", n_samples=N_SAMPLES, n_labels=3, n_features=4,
-        n_train_full=80, runs=tuple((0, f) for f in range(5)), curves=curves, engine="test",
+        dataset_name="toy",
+        dataset_hash="0",
+        n_samples=N_SAMPLES,
+        n_labels=3,
+        n_features=4,
+        n_train_full=80,
+        runs=tuple((0, f) for f in range(5)),
+        curves=curves,
+        engine="test",
         options={"folds": 5, "repeats": 1, "prune_min_count": 2, "seed": 0},
-        label_prevalence=np.array([0.4, 0.5, 0.4]), sigmoid_r2_cs=np.array([0.2, 0.2, 0.2]),
-        powerset_class_shares=np.array([0.3, 0.2, 0.2, 0.2, 0.1]), powerset_r2_cs=0.3,
+        label_prevalence=np.array([0.4, 0.5, 0.4]),
+        sigmoid_r2_cs=np.array([0.2, 0.2, 0.2]),
+        powerset_class_shares=np.array([0.3, 0.2, 0.2, 0.2, 0.1]),
+        powerset_r2_cs=0.3,
         n_predictors=4,
     )
 
@@ -80,6 +116,15 @@ NOISE = SIGMOID_LAST + np.array([0.05, -0.04, 0.03, -0.05, 0.01])
 @pytest.fixture(scope="module")
 def toy_profile():
     return profile(_dataset())
+
+
+def _json(rec: Recommendation) -> dict:
+    """The recommendation as the report JSON holds it (codes written out)."""
+    return recommendation_json(rec.to_dict())
+
+
+def _compared_at(rec) -> str:
+    return place_text(None if rec.compared_at is None else rec.compared_at.to_dict())
 
 
 def test_recommend_powerset_when_significantly_better_paired_t(toy_profile):
@@ -108,7 +153,8 @@ def test_recommend_corrected_t_matches_nadeau_bengio(toy_profile):
     # n_test = 100 / 5 folds = 20, n_train = 80: var factor 1/5 + 20/80 = 0.45
     se = diffs.std(ddof=1) * math.sqrt(0.45)
     assert c.p_value == pytest.approx(2 * stats.t.sf(0.10 / se, df=4), rel=1e-9)
-    assert "Nadeau" in c.test
+    assert c.test == "corrected-t" and "Nadeau" in TEST_NAMES[c.test]
+    assert "Nadeau" in _json(recommend(toy_profile, curves, None))["per_metric"]["f1_micro"]["test"]
     plain = recommend(toy_profile, curves, None, test="paired-t").per_metric["f1_micro"].deciding
     assert c.p_value > plain.p_value  # the correction is more conservative
 
@@ -121,7 +167,7 @@ def test_recommend_too_close_to_call_keeps_sigmoid(toy_profile):
     assert verdict.deciding.candidate == "powerset"
     low, high = verdict.deciding.interval
     assert low < 0 < high and verdict.deciding.p_value_adjusted > 0.05
-    assert "too close to call" in rec.reasons[0]
+    assert "too close to call" in _json(rec)["reasons"][0]
 
 
 def test_recommend_sigmoid_significantly_better_is_not_close(toy_profile):
@@ -133,20 +179,24 @@ def test_recommend_sigmoid_significantly_better_is_not_close(toy_profile):
 def test_recommend_memory_budget_overrules_a_better_powerset(toy_profile):
     curves = _curves(BETTER, BETTER)
     head = toy_profile.heads.powerset.float32_bytes
-    pruned = recommend(toy_profile, curves, None).per_metric["f1_micro"].comparisons["pruned-powerset"]
+    pruned = (
+        recommend(toy_profile, curves, None).per_metric["f1_micro"].comparisons["pruned-powerset"]
+    )
     assert pruned.head_bytes < head  # the pruned powerset drops the labelset seen once
     rec = recommend(toy_profile, curves, None, memory_budget=pruned.head_bytes - 1)
     assert rec.formulation == "sigmoid" and not rec.too_close_to_call
-    assert "memory budget" in rec.reasons[0]
+    assert "memory budget" in _json(rec)["reasons"][0]
     # a budget between the two heads: only the pruned powerset fits
     rec = recommend(toy_profile, curves, None, memory_budget=pruned.head_bytes)
     assert rec.formulation == "pruned-powerset"
 
 
 def test_recommend_hamming_loss_lower_is_better(toy_profile):
-    loss = {"sigmoid": np.full(5, 0.20) + [0.0, 0.01, -0.01, 0.0, 0.0],
-            "powerset": np.full(5, 0.12) + [0.0, 0.0, 0.01, -0.01, 0.0],
-            "pruned": np.full(5, 0.30) + [0.01, 0.0, 0.0, 0.0, -0.01]}
+    loss = {
+        "sigmoid": np.full(5, 0.20) + [0.0, 0.01, -0.01, 0.0, 0.0],
+        "powerset": np.full(5, 0.12) + [0.0, 0.0, 0.01, -0.01, 0.0],
+        "pruned": np.full(5, 0.30) + [0.01, 0.0, 0.0, 0.0, -0.01],
+    }
     rec = recommend(toy_profile, _curves(NOISE, WORSE, **loss), None, metric="hamming_loss")
     verdict = rec.per_metric["hamming_loss"]
     assert verdict.lower_is_better and rec.formulation == "powerset"
@@ -173,9 +223,19 @@ def test_recommend_extrapolates_with_paired_bootstrap(toy_profile):
 
 
 def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):
-    d = recommend(toy_profile, _curves(NOISE, WORSE), None).to_dict()
+    rec = recommend(toy_profile, _curves(NOISE, WORSE), None)
+    json.dumps(rec.to_dict(), allow_nan=False)
+    d = _json(rec)
     json.dumps(d, allow_nan=False)
-    for key in ("metric", "formulation", "too_close_to_call", "reasons", "per_metric", "head_table"):
+    assert all(isinstance(reason, str) for reason in d["reasons"])
+    for key in (
+        "metric",
+        "formulation",
+        "too_close_to_call",
+        "reasons",
+        "per_metric",
+        "head_table",
+    ):
         assert key in d
     assert set(d["per_metric"]) == set(METRICS)
     for entry in d["per_metric"].values():
@@ -188,7 +248,7 @@ def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):
 
 def test_recommend_reasons_carry_the_numbers(toy_profile):
     rec = recommend(toy_profile, _curves(NOISE, WORSE), None)
-    text = " ".join(rec.reasons)
+    text = " ".join(_json(rec)["reasons"])
     n_labelsets = toy_profile.labelsets.n_labelsets
     assert f"softmax over {n_labelsets} combinations" in text
     assert f"{toy_profile.heads.powerset.n_params:,} parameters" in text
@@ -210,7 +270,9 @@ def test_recommend_rejects_bad_options(toy_profile, options, match):
 
 
 def test_conflicting_duplicates_dense_and_sparse_agree():
-    X = np.array([[1, 0, 2], [1, 0, 2], [0, 1, 0], [0, 1, 0], [0, 1, 0], [3, 3, 3], [-0.0, 0, 0], [0, 0, 0]])
+    X = np.array(
+        [[1, 0, 2], [1, 0, 2], [0, 1, 0], [0, 1, 0], [0, 1, 0], [3, 3, 3], [-0.0, 0, 0], [0, 0, 0]]
+    )
     Y = np.array([[1, 0], [0, 1], [1, 1], [1, 1], [1, 1], [0, 0], [1, 0], [0, 1]])
     dense = conflicting_duplicates(MultilabelDataset.from_arrays(X, Y))
     sparse = conflicting_duplicates(MultilabelDataset.from_arrays(sp.csr_matrix(X), Y))
@@ -239,10 +301,15 @@ def test_build_checklist_items_and_statuses():
         prof = profile(ds)
         checklist = build_checklist(ds, prof, None, None, memory_budget=10)
     assert any("identical feature rows" in str(w.message) for w in caught)
+    assert any(issubclass(w.category, DecisionWarning) for w in caught)
     status = {item.id: item.status for item in checklist.items}
     assert status["label_positives"] == "warn"  # 1 of 3 learnable labels below 10
     assert checklist.item("label_positives").value == 3
-    assert status["constant_labels"] == "warn" and "'never'" in checklist.item("constant_labels").explanation
+    constant = checklist.item("constant_labels")
+    assert (
+        status["constant_labels"] == "warn"
+        and "'never'" in item_texts(constant.to_dict())["explanation"]
+    )
     assert status["powerset_memory"] == "fail" and checklist.failed
     assert status["conflicting_duplicates"] == "warn"
     assert checklist.item("conflicting_duplicates").value == pytest.approx(2 / n)
@@ -251,8 +318,8 @@ def test_build_checklist_items_and_statuses():
     assert rare.value == pytest.approx(counts[counts < 5].sum() / n)
     assert checklist.item("unseen_labelsets").value == pytest.approx(np.sum(counts == 1) / n)
     assert checklist.item("imbalance").value == pytest.approx(prof.imbalance.mean_ir)
-    assert checklist.notes and "identical feature rows" in checklist.notes[0]
-    d = checklist.to_dict()
+    assert checklist.notes and "identical feature rows" in note_text(checklist.notes[0].to_dict())
+    d = checklist_json(checklist.to_dict())
     json.dumps(d, allow_nan=False)
     assert d["status"] == "fail" and sum(d["counts"].values()) == len(d["items"])
     for item in d["items"]:
@@ -311,9 +378,14 @@ def _cut(curves: LearningCurves, name: str, rows, column: int = -1) -> LearningC
     for values in scores.values():
         values[rows, column] = np.nan
     new = FormulationCurve(
-        formulation=name, train_sizes=curve.train_sizes, scores=scores,
-        unseen_labelset_share=curve.unseen_labelset_share, n_params=curve.n_params,
-        n_classes=curve.n_classes, fit_seconds=curve.fit_seconds, predict_seconds=curve.predict_seconds,
+        formulation=name,
+        train_sizes=curve.train_sizes,
+        scores=scores,
+        unseen_labelset_share=curve.unseen_labelset_share,
+        n_params=curve.n_params,
+        n_classes=curve.n_classes,
+        fit_seconds=curve.fit_seconds,
+        predict_seconds=curve.predict_seconds,
     )
     return dataclasses.replace(curves, curves={**curves.curves, name: new})
 
@@ -322,12 +394,12 @@ def test_recommend_reports_the_size_it_compared(toy_profile):
     rec = recommend(toy_profile, _curves(BETTER, WORSE), None)
     # 5-fold CV of 100 samples trains on at most 80: that is what was compared
     assert rec.target_n == 100 and rec.train_size == 80 and rec.basis == "measured"
-    assert rec.compared_at == (
+    assert _compared_at(rec) == (
         "measured at 80 training samples (the largest every fold reached; the dataset has 100)"
     )
-    d = rec.to_dict()
-    assert d["train_size"] == 80 and d["compared_at"] == rec.compared_at
-    assert d["per_metric"]["f1_micro"]["compared_at"] == rec.compared_at
+    d = _json(rec)
+    assert d["train_size"] == 80 and d["compared_at"] == _compared_at(rec)
+    assert d["per_metric"]["f1_micro"]["compared_at"] == _compared_at(rec)
 
 
 def test_recommend_target_below_n_train_full_uses_largest_measured_size_below_it(toy_profile):
@@ -335,11 +407,11 @@ def test_recommend_target_below_n_train_full_uses_largest_measured_size_below_it
     c = rec.per_metric["f1_micro"].deciding
     assert rec.train_size == 40 and c.train_size == 40 and c.basis == "measured"
     assert c.sigmoid_score == pytest.approx(float(np.mean(SIGMOID_LAST - 0.05)))
-    assert rec.compared_at == (
+    assert _compared_at(rec) == (
         "measured at 40 training samples (the largest measured size at or below the target 50)"
     )
     exact = recommend(toy_profile, _curves(BETTER, WORSE), None, target_n=40)
-    assert exact.train_size == 40 and exact.compared_at == "measured at 40 training samples"
+    assert exact.train_size == 40 and _compared_at(exact) == "measured at 40 training samples"
 
 
 def test_recommend_budget_cut_largest_size_uses_fitted_curves_with_a_note(toy_profile):
@@ -352,13 +424,14 @@ def test_recommend_budget_cut_largest_size_uses_fitted_curves_with_a_note(toy_pr
     assert c.basis == "extrapolated" and c.train_size == 80 and rec.basis == "extrapolated"
     sig, cand = fits.fits["sigmoid"]["f1_micro"], fits.fits["powerset"]["f1_micro"]
     assert c.difference == pytest.approx(float(cand.predict([80])[0] - sig.predict([80])[0]))
-    assert "fitted curves at 80" in rec.compared_at and "not every formulation was measured at 80" in rec.compared_at
-    assert sum("was not run for every formulation" in note for note in rec.notes) == 1
+    where = _compared_at(rec)
+    assert "fitted curves at 80" in where and "not every formulation was measured at 80" in where
+    assert sum("was not run for every formulation" in note for note in _json(rec)["notes"]) == 1
     # without fits: the largest size that every formulation reached, said so in a note
     with pytest.warns(FeasibilityWarning, match="compared at 40"):
         rec = recommend(toy_profile, curves, None)
     assert rec.train_size == 40 and rec.per_metric["f1_micro"].deciding.basis == "measured"
-    assert "measured at 40 training samples" in rec.compared_at
+    assert "measured at 40 training samples" in _compared_at(rec)
 
 
 # ---- untestable differences --------------------------------------------------------------
@@ -373,19 +446,22 @@ def test_recommend_zero_variance_difference_is_not_significant(toy_profile):
     cand_scores = {m: v.copy() for m, v in curves.curves["powerset"].scores.items()}
     scores["f1_micro"][:, -1] = DYADIC
     cand_scores["f1_micro"][:, -1] = DYADIC + 0.125  # every run 0.125 better, exactly
-    curves = dataclasses.replace(curves, curves={
-        **curves.curves,
-        "sigmoid": dataclasses.replace(sigmoid, scores=scores),
-        "powerset": dataclasses.replace(curves.curves["powerset"], scores=cand_scores),
-    })
+    curves = dataclasses.replace(
+        curves,
+        curves={
+            **curves.curves,
+            "sigmoid": dataclasses.replace(sigmoid, scores=scores),
+            "powerset": dataclasses.replace(curves.curves["powerset"], scores=cand_scores),
+        },
+    )
     with pytest.warns(FeasibilityWarning, match="no variance"):
         rec = recommend(toy_profile, curves, None)
     c = rec.per_metric["f1_micro"].comparisons["powerset"]
     assert c.difference == 0.125 and c.p_value == 1.0 and not c.significant
     assert c.effect_size is None and c.to_dict()["effect_size"] is None
     assert rec.formulation == "sigmoid" and rec.too_close_to_call
-    assert "no variance" in rec.reasons[0]
-    json.dumps(rec.to_dict(), allow_nan=False)
+    assert "no variance" in _json(rec)["reasons"][0]
+    json.dumps(_json(rec), allow_nan=False)
 
 
 def test_recommend_needs_three_paired_runs_to_call_a_difference(toy_profile):
@@ -399,7 +475,7 @@ def test_recommend_needs_three_paired_runs_to_call_a_difference(toy_profile):
     assert c.significant  # the t-test alone would call it ...
     assert c.p_value == pytest.approx(stats.ttest_rel(big[:2], SIGMOID_LAST[:2]).pvalue)
     assert rec.formulation == "sigmoid" and rec.too_close_to_call  # ... but 2 runs cannot decide
-    assert "only 2 paired run(s)" in rec.reasons[0]
+    assert "only 2 paired run(s)" in _json(rec)["reasons"][0]
 
 
 def test_recommend_without_a_sigmoid_curve_says_so(toy_profile):
@@ -407,8 +483,9 @@ def test_recommend_without_a_sigmoid_curve_says_so(toy_profile):
     curves = dataclasses.replace(curves, curves={"powerset": curves.curves["powerset"]})
     rec = recommend(toy_profile, curves, None)
     assert rec.formulation == "sigmoid" and rec.per_metric["f1_micro"].deciding is None
-    assert "No sigmoid curve was measured" in rec.reasons[0] and "measured: powerset" in rec.reasons[0]
-    assert "No powerset curve" not in rec.reasons[0]
+    reason = _json(rec)["reasons"][0]
+    assert "No sigmoid curve was measured" in reason and "measured: powerset" in reason
+    assert "No powerset curve" not in reason
 
 
 def test_build_checklist_rarest_label_is_na_when_no_label_is_learnable():
@@ -419,4 +496,111 @@ def test_build_checklist_rarest_label_is_na_when_no_label_is_learnable():
         warnings.simplefilter("ignore", FeasibilityWarning)
         item = build_checklist(ds, profile(ds), None, None).item("label_positives")
     assert item.value is None
-    assert item.value_text.startswith("rarest label: n/a;") and "0 positives" not in item.value_text
+    value_text = item_texts(item.to_dict())["value_text"]
+    assert value_text.startswith("rarest label: n/a;") and "0 positives" not in value_text
+
+
+# ---- typed results: numbers and codes that round-trip; texts from the report layer --------
+
+
+def test_recommendation_round_trips_through_its_dict(toy_profile):
+    for rec in (
+        recommend(toy_profile, _curves(BETTER, WORSE), None),
+        recommend(toy_profile, _curves(NOISE, WORSE), None, metric="hamming_loss"),
+    ):
+        d = rec.to_dict()
+        assert Recommendation.from_dict(d).to_dict() == d
+        assert Recommendation.from_dict(json.loads(json.dumps(d))).to_dict() == d
+        # the report JSON reads back too: its sentences are dropped, its numbers kept
+        back = Recommendation.from_dict(_json(rec))
+        assert back.reasons == () and back.per_metric["f1_micro"].reason is None
+        assert (
+            back.per_metric["f1_micro"].deciding.p_value
+            == rec.per_metric["f1_micro"].deciding.p_value
+        )
+
+
+def test_checklist_round_trips_and_is_a_registry_of_checks():
+    ds = _dataset()
+    checklist = build_checklist(ds, profile(ds), None, None)
+    d = checklist.to_dict()
+    assert Checklist.from_dict(d).to_dict() == d and Checklist.from_dict(d) == checklist
+    assert all(isinstance(item.status, CheckStatus) for item in checklist.items)
+    # without curves and fits only the checks that need neither answer, in registry order
+    ids = [item.id for item in checklist.items]
+    assert ids == [key for key in CHECKS if key in ids]
+    assert ids == [
+        "label_positives",
+        "constant_labels",
+        "rare_labelsets",
+        "unseen_labelsets",
+        "powerset_memory",
+        "imbalance",
+        "scumble",
+        "label_dependence",
+        "conflicting_duplicates",
+    ]
+    # the report JSON's items keep today's keys, in today's order
+    item = checklist_json(d)["items"][0]
+    assert list(item) == [
+        "id",
+        "title",
+        "status",
+        "value",
+        "value_text",
+        "threshold",
+        "explanation",
+        "concerns",
+    ]
+    back = Checklist.from_dict(checklist_json(d))
+    assert [i.status for i in back.items] == [i.status for i in checklist.items]
+
+
+def test_check_thresholds_drive_the_statuses_and_the_texts():
+    ds = _dataset()
+    prof = profile(ds)
+    strict = CheckThresholds(mean_ir_imbalanced=0.5)
+    from feasibility.decide import CheckContext
+
+    item = CHECKS["imbalance"](CheckContext(ds, prof, None, None, "f1_micro", strict))
+    assert isinstance(item, CheckItem) and item.status == "warn"
+    assert item_texts(item.to_dict())["threshold"] == "<= 0.5 (Charte et al. 2015)"
+    default = build_checklist(ds, prof, None, None).item("imbalance")
+    assert item_texts(default.to_dict())["threshold"] == "<= 1.5 (Charte et al. 2015)"
+
+
+def test_decision_options_hold_the_defaults_and_validate():
+    options = DecisionOptions()
+    assert (options.metric, options.memory_budget, options.min_positives, options.alpha) == (
+        "f1_micro",
+        2**30,
+        10,
+        0.05,
+    )
+    with pytest.raises(
+        ParameterError, match="'rare_count' parameter of DecisionOptions must be an int >= 2"
+    ):
+        DecisionOptions(rare_count=1)
+    with pytest.raises(ParameterError, match="'min_positives' parameter of build_checklist"):
+        build_checklist(_dataset(), profile(_dataset()), None, None, min_positives=0)
+
+
+def test_annotate_writes_out_the_codes_once(toy_profile):
+    ds = _dataset()
+    rec = recommend(toy_profile, _curves(NOISE, WORSE), None)
+    result = {
+        "recommendation": rec.to_dict(),
+        "checklist": build_checklist(ds, toy_profile, None, None).to_dict(),
+    }
+    annotate(result)
+    first = json.dumps(result)
+    assert "memory_budget_human" in result["recommendation"]
+    assert all("title" in item for item in result["checklist"]["items"])
+    assert json.dumps(annotate(json.loads(first))) == first  # already written out: unchanged
+
+
+def test_decision_warning_message_is_the_note_sentence(toy_profile):
+    curves = _cut(_curves(BETTER, WORSE), "powerset", slice(None))
+    with pytest.warns(DecisionWarning) as record:
+        rec = recommend(toy_profile, curves, None)
+    assert [str(w.message) for w in record] == _json(rec)["notes"]

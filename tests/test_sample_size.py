@@ -1,4 +1,4 @@
-"""Tests for feasibility.sample_size against the published worked examples."""
+"""Tests for the analytic sample sizes (feasibility.fit.sample_size, feasibility.fit.analytic) against the published worked examples."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from scipy import stats
 
 from feasibility.curves import LearningCurves
 from feasibility.errors import FeasibilityWarning, ParameterError
-from feasibility.sample_size import (
+from feasibility.fit import (
     CONSERVATIVE_NAGELKERKE,
+    AnalyticSampleSize,
     adjusted_r2_cs,
     analytic_sample_size,
     max_r2_cs,
@@ -144,3 +145,11 @@ def test_analytic_sample_size_falls_back_to_conservative_r2_when_overfitted():
         data = analytic_sample_size(curves).to_dict()
     assert data["riley"]["per_label"][0]["criteria"]["shrinkage"] > 2000
     assert data["pate"]["r2_source"] == "conservative"
+
+
+def test_analytic_sample_size_from_dict_round_trips():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        for curves in (_curves(), _curves(powerset_class_shares=np.array([1.0]))):
+            data = analytic_sample_size(curves).to_dict()
+            assert AnalyticSampleSize.from_dict(data).to_dict() == data

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
@@ -21,8 +20,8 @@ import jinja2
 from markupsafe import Markup
 
 from .._files import write_files_atomically
-from .._json import json_int
 from ..errors import DatasetError, ParameterError
+from . import format as fmt
 from .charts import report_charts
 
 __all__ = [
@@ -71,53 +70,6 @@ def _javascript_bundle() -> str:
     return bundle.replace("</script", "<\\/script")
 
 
-def _fmt_int(value) -> str:
-    value = json_int(value)  # beyond 2^53 the JSON holds the integer as a string
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{int(round(value)):,}"
-
-
-def _fmt_num(value, digits: int = 3) -> str:
-    value = json_int(value)
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return f"{value:.{digits}f}"
-
-
-def _fmt_pct(value, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{100 * value:.{digits}f}%"
-
-
-def _fmt_sig(value) -> str:
-    """Two significant digits (p- and q-values)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
-    return f"{value:.2g}"
-
-
-def _fmt_sci(value) -> str:
-    """Large exact integers (2^L heads) in a readable form."""
-    if value is None:
-        return "–"
-    value = int(value)
-    if abs(value) < 10**12:
-        return f"{value:,}"
-    text = f"{value:.3e}"
-    mantissa, exponent = text.split("e")
-    return f"{mantissa} × 10^{int(exponent)}"
-
-
-def _fmt_seconds(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -126,8 +78,14 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    html = {"missing": fmt.MISSING_HTML}  # the page's one marker of a missing value
     env.filters.update(
-        int=_fmt_int, num=_fmt_num, pct=_fmt_pct, sci=_fmt_sci, sig=_fmt_sig, seconds=_fmt_seconds,
+        int=functools.partial(fmt.count, **html),
+        num=lambda value, digits=3: fmt.number(value, digits, grouped_ints=True, **html),
+        pct=lambda value, digits=1: fmt.percent_fixed(value, digits, **html),
+        sci=functools.partial(fmt.scientific, **html),
+        sig=functools.partial(fmt.significant, **html),
+        seconds=functools.partial(fmt.seconds, **html),
         script_json=script_json,
     )
     return env

@@ -7,10 +7,8 @@ re-rendered from the JSON without recomputing.
 
 from __future__ import annotations
 
-import math
-
-from .._json import json_int
 from ..vocab import FORMULATIONS
+from .format import MISSING_TERMINAL, count, number
 from .terminal import terminal_safe
 
 _METRIC_ORDER = ("f1_micro", "subset_accuracy", "hamming_loss", "f1_macro", "f1_samples", "jaccard")
@@ -26,16 +24,11 @@ def _as_dict(result) -> dict:
 
 
 def _num(value, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{value:.{digits}f}"
+    return number(value, digits, missing=MISSING_TERMINAL)
 
 
 def _count(value) -> str:
-    value = json_int(value)  # beyond 2^53 the JSON holds the integer as a string
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{round(value):,}"
+    return count(value, missing=MISSING_TERMINAL)
 
 
 def _interval(entry: dict | None, digits: int = 3) -> str:

@@ -1,4 +1,4 @@
-"""Plain-text summary of a label profile (``feasibility profile SOURCE``).
+"""Plain-text summary of a label profile (``feasibility profile SOURCE``) and its JSON dict.
 
 Presentation only: every number printed is a field of :class:`~feasibility.profile.LabelProfile`.
 """
@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from ..profile import HeadSize, LabelProfile
+from ..profile import LABELSET_TABLE_LIMIT, HeadSize, LabelProfile
+from .format import human_bytes
 from .terminal import terminal_safe
 
 _INDENT = " " * 11
@@ -44,8 +45,37 @@ def _head_line(label: str, head: HeadSize, n_labels: int) -> str:
     params = f"{head.n_params:,}" if head.n_params < 10**15 else f"{Decimal(head.n_params):.2e}"
     return (
         f"{_INDENT}{label:<14}{outputs:>12} outputs {params:>16} params "
-        f"{head.float32_bytes_human:>16}  {head.samples_per_param:.3g} samples/param"
+        f"{human_bytes(head.float32_bytes):>16}  {head.samples_per_param:.3g} samples/param"
     )
+
+
+def profile_json(profile: LabelProfile, *, max_labelsets: int = LABELSET_TABLE_LIMIT) -> dict:
+    """Return the profile's dict as the report JSON holds it.
+
+    :meth:`LabelProfile.to_dict` holds numbers only; this adds each head's byte count in
+    words (``heads.<head>.float32_bytes_human``, e.g. ``"1.2 TiB"``) after its
+    ``float32_bytes``.
+
+    Parameters
+    ----------
+    profile : LabelProfile
+    max_labelsets : int, default=1000
+        Longest labelset frequency table to list (see :meth:`LabelProfile.to_dict`).
+
+    Returns
+    -------
+    dict
+    """
+    data = profile.to_dict(max_labelsets=max_labelsets)
+    for name in ("sigmoid", "powerset", "full_powerset"):
+        text = human_bytes(getattr(profile.heads, name).float32_bytes)
+        head: dict = {}
+        for key, value in data["heads"][name].items():
+            head[key] = value
+            if key == "float32_bytes":
+                head["float32_bytes_human"] = text  # right after the number it spells out
+        data["heads"][name] = head
+    return data
 
 
 def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: int = 10) -> str:
@@ -159,7 +189,7 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
     lines.append(_head_line("full powerset", heads.full_powerset, L))
     if max_labelsets > 0:
         lines.append("top labelsets")
-        for k in range(min(max_labelsets, ls.n_labelsets)):
+        for k in range(min(max_labelsets, ls.counts.size)):
             names = ", ".join(terminal_safe(name) for name in ls.labelset(k)) or "(no label)"
             lines.append(f"{_INDENT}{ls.counts[k]:>9,}  {_share(ls.shares[k]):>6}  {names}")
     if p.notes:

@@ -5,17 +5,15 @@ Presentation only: works from the result dicts, so it can be printed from the JS
 
 from __future__ import annotations
 
-import math
-
+from .explain import checklist_json
+from .format import MISSING_TERMINAL, number, p_value
 from .terminal import terminal_safe
 
 _STATUS_MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 
 
 def _num(value, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return f"{value:.{digits}f}"
+    return number(value, digits, missing=MISSING_TERMINAL)
 
 
 def _p(value) -> str:
@@ -24,9 +22,7 @@ def _p(value) -> str:
     >>> _p(0.0123), _p(0.00004), _p(1.0), _p(None)
     ('0.012', '< 0.001', '1', '-')
     """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    return "< 0.001" if value < 0.001 else f"{value:.2g}"
+    return p_value(value)
 
 
 def checklist_text(checklist: dict) -> str:
@@ -35,7 +31,8 @@ def checklist_text(checklist: dict) -> str:
     Parameters
     ----------
     checklist : dict
-        ``Checklist.to_dict()``.
+        The report JSON's ``checklist``, or ``Checklist.to_dict()`` (its texts are then
+        written by :func:`feasibility.report.explain.checklist_json`).
 
     Examples
     --------
@@ -45,6 +42,7 @@ def checklist_text(checklist: dict) -> str:
     WARN  SCUMBLE low: SCUMBLE 0.200 (threshold <= 0.1)
     checklist: 0 pass, 1 warn, 0 fail
     """
+    checklist = checklist_json(checklist)
     lines = [
         f"{_STATUS_MARK.get(item['status'], item['status'].upper())}  {item['title']}: "
         f"{item['value_text']} (threshold {item['threshold']})"

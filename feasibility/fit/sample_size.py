@@ -1,4 +1,4 @@
-"""Analytic minimum sample sizes for the two formulations' linear models.
+"""Analytic minimum sample sizes for the two formulations' linear models: the formulas.
 
 The learning curves answer "how many samples" empirically; this module gives the
 analytic cross-check used in clinical prediction modelling:
@@ -7,8 +7,9 @@ analytic cross-check used in clinical prediction modelling:
   (BMJ 2020;368:m441; Stat Med 2019;38:1276-1296), applied to each label's sigmoid.
 - :func:`pate_multinomial`: the multinomial extension of Pate et al. (Stat Methods
   Med Res 2023;32(3):555-571), applied to the powerset's softmax over labelsets.
-- :func:`analytic_sample_size`: both, from the inputs a :class:`~feasibility.curves.LearningCurves`
-  measured (apparent Cox-Snell R^2 of the full-size fits, label prevalences, labelset shares).
+
+:mod:`feasibility.fit.analytic` applies both to what a
+:class:`~feasibility.curves.LearningCurves` measured (:func:`analytic_sample_size`).
 
 The PyPI package ``pmsampsize`` (0.1.0) was checked and not reused: it requires
 Python >= 3.12 (this project supports 3.11), its binary routine prints a table and
@@ -19,17 +20,15 @@ package's and agree with the ones here on Riley's worked example (623 / 662 / 22
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from ._json import finite_float
-from .errors import FeasibilityWarning, invalid_parameter
+from .._json import finite_float, float_or_nan
+from ..errors import invalid_parameter
 
-#: Nagelkerke R^2 assumed when the data give no usable R^2 (Riley et al. 2020's conservative choice).
-CONSERVATIVE_NAGELKERKE = 0.15
+__all__ = ["PateResult", "RileyResult", "adjusted_r2_cs", "max_r2_cs", "pate_multinomial", "riley_binary"]
 
 
 def _null_loglik_per_sample(shares: np.ndarray) -> float:
@@ -123,6 +122,21 @@ class RileyResult:
             "n": int(self.n),
             "events_per_parameter": finite_float(self.events_per_parameter),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RileyResult:
+        """Rebuild from :meth:`to_dict` (extra keys, such as a label's, are ignored)."""
+        criteria = data["criteria"]
+        return cls(
+            n_parameters=int(data["n_parameters"]), prevalence=float_or_nan(data["prevalence"]),
+            r2_cs=float_or_nan(data["r2_cs"]), max_r2_cs=float_or_nan(data["max_r2_cs"]),
+            nagelkerke_r2=float_or_nan(data["nagelkerke_r2"]),
+            shrinkage_target=float_or_nan(data["shrinkage_target"]),
+            shrinkage_optimism=float_or_nan(data["shrinkage_optimism"]),
+            n_shrinkage=int(criteria["shrinkage"]), n_optimism=int(criteria["optimism"]),
+            n_intercept=int(criteria["intercept"]), n=int(data["n"]),
+            events_per_parameter=float_or_nan(data["events_per_parameter"]),
+        )
 
 
 def riley_binary(
@@ -237,6 +251,73 @@ class PateResult:
             "n": int(self.n),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> PateResult:
+        """Rebuild from :meth:`to_dict` (extra keys, such as ``r2_source``, are ignored)."""
+        criteria = data["criteria"]
+        first, second = (int(k) for k in data["binding_pair"])
+        return cls(
+            n_categories=int(data["n_categories"]), n_parameters=int(data["n_parameters"]),
+            overall_r2_cs=float_or_nan(data["overall_r2_cs"]),
+            overall_max_r2_cs=float_or_nan(data["overall_max_r2_cs"]),
+            pairwise_nagelkerke=float_or_nan(data["pairwise_nagelkerke"]),
+            n_shrinkage=int(criteria["shrinkage"]), binding_pair=(first, second),
+            n_optimism=int(criteria["optimism"]), n_proportions=int(criteria["proportions"]), n=int(data["n"]),
+        )
+
+
+def _pairwise_shrinkage_n(
+    shares: np.ndarray, n_parameters: int, nagelkerke: float, shrinkage: float
+) -> tuple[int, tuple[int, int]]:
+    """Pate et al. 2023 criterion (i): ``ceil(max_kr m_kr / (p_k + p_r))`` and its pair (k, r).
+
+    One row of pairs at a time: K can be thousands of labelsets.
+    """
+    worst, worst_pair = 0.0, (0, 1)
+    for k in range(shares.size - 1):
+        p_k, p_r = shares[k], shares[k + 1 :]
+        pair_share = p_k + p_r
+        phi = p_r / pair_share
+        null = phi * np.log(phi) + (1.0 - phi) * np.log1p(-phi)
+        pair_max = 1.0 - np.exp(2.0 * null)
+        r2_pair = nagelkerke * pair_max
+        m_pair = np.ceil(n_parameters / ((shrinkage - 1.0) * np.log1p(-r2_pair / shrinkage)))
+        n_pair = m_pair / pair_share
+        j = int(np.argmax(n_pair))
+        if n_pair[j] > worst:
+            worst, worst_pair = float(n_pair[j]), (k, k + 1 + j)
+    return math.ceil(worst), worst_pair
+
+
+def _pate_inputs(
+    shares, n_parameters, overall_r2_cs, overall_nagelkerke, pairwise_nagelkerke
+) -> tuple[np.ndarray, float, float, float]:
+    """Check :func:`pate_multinomial`'s inputs; return (shares summing to 1, max R^2_CS,
+    overall R^2_CS, pairwise Nagelkerke R^2)."""
+    owner = "pate_multinomial"
+    shares = np.asarray(shares, dtype=float)
+    if shares.ndim != 1 or shares.size < 2 or (shares <= 0).any():
+        raise invalid_parameter("shares", owner, "at least 2 positive shares or counts", shares.tolist())
+    if int(n_parameters) < 1:
+        raise invalid_parameter("n_parameters", owner, "an int >= 1", n_parameters)
+    if (overall_r2_cs is None) == (overall_nagelkerke is None):
+        raise invalid_parameter(
+            "overall_r2_cs", owner, "given alone (exactly one of overall_r2_cs and overall_nagelkerke)",
+            overall_r2_cs,
+        )
+    shares = shares / shares.sum()
+    overall_max = max_r2_cs(shares)
+    if overall_r2_cs is None:
+        if not 0.0 < overall_nagelkerke < 1.0:
+            raise invalid_parameter("overall_nagelkerke", owner, "within (0, 1)", overall_nagelkerke)
+        overall_r2_cs = overall_nagelkerke * overall_max
+    if not 0.0 < overall_r2_cs < overall_max:
+        raise invalid_parameter("overall_r2_cs", owner, f"within (0, {overall_max:.4g})", overall_r2_cs)
+    nagelkerke = overall_r2_cs / overall_max if pairwise_nagelkerke is None else pairwise_nagelkerke
+    if not 0.0 < nagelkerke < 1.0:
+        raise invalid_parameter("pairwise_nagelkerke", owner, "within (0, 1)", nagelkerke)
+    return shares, overall_max, overall_r2_cs, nagelkerke
+
 
 def pate_multinomial(
     *,
@@ -299,46 +380,11 @@ def pate_multinomial(
     >>> r.n_optimism, r.n_proportions
     (1477, 524)
     """
-    owner = "pate_multinomial"
-    shares = np.asarray(shares, dtype=float)
-    if shares.ndim != 1 or shares.size < 2 or (shares <= 0).any():
-        raise invalid_parameter("shares", owner, "at least 2 positive shares or counts", shares.tolist())
-    if int(n_parameters) < 1:
-        raise invalid_parameter("n_parameters", owner, "an int >= 1", n_parameters)
-    if (overall_r2_cs is None) == (overall_nagelkerke is None):
-        raise invalid_parameter(
-            "overall_r2_cs", owner, "given alone (exactly one of overall_r2_cs and overall_nagelkerke)",
-            overall_r2_cs,
-        )
-    shares = shares / shares.sum()
+    shares, overall_max, overall_r2_cs, nagelkerke = _pate_inputs(
+        shares, n_parameters, overall_r2_cs, overall_nagelkerke, pairwise_nagelkerke
+    )
     n_categories = int(shares.size)
-    overall_max = max_r2_cs(shares)
-    if overall_r2_cs is None:
-        if not 0.0 < overall_nagelkerke < 1.0:
-            raise invalid_parameter("overall_nagelkerke", owner, "within (0, 1)", overall_nagelkerke)
-        overall_r2_cs = overall_nagelkerke * overall_max
-    if not 0.0 < overall_r2_cs < overall_max:
-        raise invalid_parameter("overall_r2_cs", owner, f"within (0, {overall_max:.4g})", overall_r2_cs)
-    nagelkerke = overall_r2_cs / overall_max if pairwise_nagelkerke is None else pairwise_nagelkerke
-    if not 0.0 < nagelkerke < 1.0:
-        raise invalid_parameter("pairwise_nagelkerke", owner, "within (0, 1)", nagelkerke)
-
-    # Criterion (i), one row of pairs at a time: K can be thousands of labelsets.
-    worst, worst_pair = 0.0, (0, 1)
-    for k in range(n_categories - 1):
-        p_k, p_r = shares[k], shares[k + 1 :]
-        pair_share = p_k + p_r
-        phi = p_r / pair_share
-        null = phi * np.log(phi) + (1.0 - phi) * np.log1p(-phi)
-        pair_max = 1.0 - np.exp(2.0 * null)
-        r2_pair = nagelkerke * pair_max
-        m_pair = np.ceil(n_parameters / ((shrinkage - 1.0) * np.log1p(-r2_pair / shrinkage)))
-        n_pair = m_pair / pair_share
-        j = int(np.argmax(n_pair))
-        if n_pair[j] > worst:
-            worst, worst_pair = float(n_pair[j]), (k, k + 1 + j)
-    n1 = math.ceil(worst)
-
+    n1, worst_pair = _pairwise_shrinkage_n(shares, n_parameters, nagelkerke, shrinkage)
     s2 = overall_r2_cs / (overall_r2_cs + delta * overall_max)
     # Pate et al. 2023 criterion (ii), with (K - 1) p parameters in the multinomial model
     n2 = math.ceil(
@@ -359,137 +405,3 @@ def pate_multinomial(
         n_proportions=n3,
         n=max(n1, n2, n3),
     )
-
-
-@dataclass(frozen=True, eq=False)
-class LabelSampleSize:
-    """Riley's answer for one label's sigmoid, with where its R^2 came from."""
-
-    label: int
-    r2_cs_apparent: float
-    r2_source: str  # "adjusted" (van Houwelingen) or "conservative" (Nagelkerke 0.15)
-    result: RileyResult
-
-    def to_dict(self) -> dict:
-        """Return a JSON-safe dict."""
-        return {
-            "label": int(self.label),
-            "r2_cs_apparent": finite_float(self.r2_cs_apparent),
-            "r2_source": self.r2_source,
-            **self.result.to_dict(),
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class AnalyticSampleSize:
-    """Result of :func:`analytic_sample_size`."""
-
-    n_predictors: int
-    n_fit: int  # training size at which the apparent R^2 were measured
-    per_label: tuple[LabelSampleSize, ...]
-    sigmoid_n: int | None  # the largest per-label n (every label's model must be fine)
-    sigmoid_binding_label: int | None
-    powerset: PateResult | None
-    powerset_r2_source: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict:
-        """Return a JSON-safe dict."""
-        return {
-            "n_predictors": int(self.n_predictors),
-            "n_fit": int(self.n_fit),
-            "riley": {
-                "n": None if self.sigmoid_n is None else int(self.sigmoid_n),
-                "binding_label": None
-                if self.sigmoid_binding_label is None
-                else int(self.sigmoid_binding_label),
-                "per_label": [entry.to_dict() for entry in self.per_label],
-            },
-            "pate": None
-            if self.powerset is None
-            else {**self.powerset.to_dict(), "r2_source": self.powerset_r2_source},
-            "notes": list(self.notes),
-        }
-
-
-def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSize:
-    """Riley (per label) and Pate (powerset) minimum sample sizes for a dataset.
-
-    Uses what :func:`feasibility.curves.learning_curves` measured: each label's
-    apparent Cox-Snell R^2 and the powerset model's, both at the largest training size
-    of the first run (``n_train_full`` samples), the label prevalences, the labelset
-    shares and the number of predictor parameters (``n_predictors``, the feature count).
-    Apparent R^2 are shrunk with van Houwelingen's heuristic (:func:`adjusted_r2_cs`);
-    when that is not possible (the apparent fit is so overfitted that the heuristic
-    shrinkage is <= 0, or the R^2 is missing) the conservative Nagelkerke R^2 of 0.15
-    that Riley et al. recommend is used instead and a note says so.
-
-    Parameters
-    ----------
-    curves : LearningCurves
-    shrinkage : float, default=0.9
-
-    Returns
-    -------
-    AnalyticSampleSize
-    """
-    p = max(int(curves.n_predictors), 1)
-    n_fit = int(curves.n_train_full)
-    notes: list[str] = []
-    per_label: list[LabelSampleSize] = []
-    prevalence = np.asarray(curves.label_prevalence, dtype=float)
-    r2_labels = np.asarray(curves.sigmoid_r2_cs, dtype=float)
-    n_conservative = 0
-    for j, (phi, r2_app) in enumerate(zip(prevalence, r2_labels)):
-        if not 0.0 < phi < 1.0:
-            continue  # a constant label has no model to size
-        maximum = max_r2_cs([phi, 1.0 - phi])
-        r2 = adjusted_r2_cs(float(r2_app), n_samples=n_fit, n_parameters=p) if np.isfinite(r2_app) else math.nan
-        source = "adjusted"
-        if not (np.isfinite(r2) and 0.0 < r2 < min(maximum, shrinkage)):
-            r2, source = CONSERVATIVE_NAGELKERKE * maximum, "conservative"
-            n_conservative += 1
-        result = riley_binary(r2_cs=r2, prevalence=phi, n_parameters=p, shrinkage=shrinkage)
-        per_label.append(LabelSampleSize(label=j, r2_cs_apparent=float(r2_app), r2_source=source, result=result))
-    if n_conservative:
-        notes.append(
-            f"{n_conservative} of {len(per_label)} labels: the apparent Cox-Snell R^2 could not be "
-            f"adjusted for optimism (p={p} predictors on n={n_fit} samples), so Riley's conservative "
-            f"Nagelkerke R^2 = {CONSERVATIVE_NAGELKERKE} was assumed."
-        )
-    sigmoid_n = binding = None
-    if per_label:
-        best = max(per_label, key=lambda entry: entry.result.n)
-        sigmoid_n, binding = best.result.n, best.label
-
-    powerset = None
-    source = "adjusted"
-    shares = np.asarray(curves.powerset_class_shares, dtype=float)
-    shares = shares[shares > 0]
-    if shares.size >= 2:
-        maximum = max_r2_cs(shares)
-        n_model_params = (shares.size - 1) * p
-        r2 = adjusted_r2_cs(float(curves.powerset_r2_cs), n_samples=n_fit, n_parameters=n_model_params)
-        if not (np.isfinite(r2) and 0.0 < r2 < maximum):
-            r2, source = CONSERVATIVE_NAGELKERKE * maximum, "conservative"
-            notes.append(
-                "powerset: the apparent Cox-Snell R^2 could not be adjusted for optimism "
-                f"({shares.size} labelsets x {p} predictors on n={n_fit}), so Pate's conservative "
-                f"Nagelkerke R^2 = {CONSERVATIVE_NAGELKERKE} was assumed."
-            )
-        powerset = pate_multinomial(shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage)
-    else:
-        notes.append("powerset: fewer than 2 labelsets, no multinomial model to size.")
-    for note in notes:
-        warnings.warn(note, FeasibilityWarning, stacklevel=2)
-    return AnalyticSampleSize(
-        n_predictors=p,
-        n_fit=n_fit,
-        per_label=tuple(per_label),
-        sigmoid_n=sigmoid_n,
-        sigmoid_binding_label=binding,
-        powerset=powerset,
-        powerset_r2_source=source,
-        notes=tuple(notes),
-    )
-

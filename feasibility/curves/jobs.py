@@ -1,0 +1,257 @@
+"""One job of the grid: fit one formulation on one training size of one run, and score it.
+
+A job scales the features on its training rows, fits the formulation's head(s) through the
+engine, predicts the outer test part and returns plain numbers (a dict, so that it travels
+cheaply back from a worker process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..labelsets import prune_labelsets, unseen_labelset_share
+from ..vocab import Formulation, Metric
+from .splits import seed_int
+
+__all__ = ["Grid", "Task", "make_tasks", "run_job"]
+
+#: Formulations whose apparent Cox-Snell R^2 feeds the analytic sample-size cross-check.
+_R2_FORMULATIONS = (Formulation.SIGMOID, Formulation.POWERSET)
+
+
+@dataclass(frozen=True, eq=False)
+class Task:
+    """One (run, formulation, size) cell of the grid."""
+
+    task_id: int
+    run: int
+    level: int  # index of the training size
+    formulation: str
+    size: int
+    train_rows: np.ndarray
+    test_rows: np.ndarray
+    random_state: int
+    prune_min_count: int
+    r2_cs: bool  # also measure the apparent Cox-Snell R^2 on the training rows
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """The experiment's cells, fixed before the first job: runs x training sizes x
+    formulations, one :class:`Task` each."""
+
+    splits: list[tuple[int, int, np.ndarray, np.ndarray]]  # (repeat, fold, train, test) per run
+    train_sizes: np.ndarray  # (n_sizes,) int64, increasing
+    n_train_full: int  # smallest outer training part
+    formulations: tuple[str, ...]
+    tasks: list[Task]  # tasks[i].task_id == i
+
+
+def make_tasks(splits, train_sizes, formulations, *, seed: int, prune_min_count: int) -> list[Task]:
+    """Every (run, size, formulation) cell, in that order; ``task_id`` is the position.
+
+    The formulations of one (run, size) share a random state, so they see the same
+    randomness and differ only in how they model the labels.
+    """
+    tasks = []
+    for run, (repeat, fold, train, test) in enumerate(splits):
+        for level, size in enumerate(train_sizes):
+            random_state = seed_int(seed, repeat, fold, level)
+            for formulation in formulations:
+                tasks.append(
+                    Task(
+                        task_id=len(tasks),
+                        run=run,
+                        level=level,
+                        formulation=formulation,
+                        size=int(size),
+                        train_rows=train[:size],
+                        test_rows=test,
+                        random_state=random_state,
+                        prune_min_count=prune_min_count,
+                        r2_cs=run == 0 and formulation in _R2_FORMULATIONS,
+                    )
+                )
+    return tasks
+
+
+# -- the two kinds of model ---------------------------------------------------------------------
+
+
+def _clip(p: np.ndarray) -> np.ndarray:
+    return np.clip(p, 1e-15, 1 - 1e-15)
+
+
+def _cox_snell(ll_null: float, ll_model: float, n: int) -> float:
+    # Cox & Snell (1989) R^2, as used by Riley et al. (BMJ 2020): 1 - exp(2 (LL0 - LL1) / n).
+    return float(1.0 - math.exp(2.0 * (ll_null - ll_model) / n))
+
+
+@dataclass(frozen=True, eq=False)
+class _SigmoidModel:
+    head: object | None  # FittedHead for the non-constant labels
+    fitted: np.ndarray  # (L,) bool: labels with a sigmoid
+    constant_values: np.ndarray  # (L,) uint8: the prediction of the constant labels
+
+    def predict(self, X) -> np.ndarray:
+        Y = np.tile(self.constant_values, (X.shape[0], 1))
+        if self.head is not None:
+            # Same rule as LogisticRegression.predict: positive when p > 0.5.
+            Y[:, self.fitted] = self.head.predict_proba(X) > 0.5
+        return Y
+
+    def r2_cs(self, X, Y: np.ndarray) -> np.ndarray:
+        r2 = np.full(Y.shape[1], np.nan)
+        if self.head is None:
+            return r2
+        proba = _clip(self.head.predict_proba(X))
+        for column, j in enumerate(np.flatnonzero(self.fitted)):
+            y = Y[:, j].astype(bool)
+            ll_model = np.log(proba[y, column]).sum() + np.log(1 - proba[~y, column]).sum()
+            share = y.mean()
+            ll_null = y.sum() * math.log(share) + (~y).sum() * math.log(1 - share)
+            r2[j] = _cox_snell(ll_null, ll_model, len(y))
+        return r2
+
+
+@dataclass(frozen=True, eq=False)
+class _PowersetModel:
+    head: object | None  # FittedHead over the class ids, None with fewer than two classes
+    labelsets: np.ndarray  # (K, L) uint8: labelset of each class id
+
+    def predict(self, X) -> np.ndarray:
+        if self.head is None:
+            return np.tile(self.labelsets[0], (X.shape[0], 1))
+        return self.labelsets[np.argmax(self.head.predict_proba(X), axis=1)]
+
+    def r2_cs(self, X, y: np.ndarray) -> float:
+        if self.head is None:
+            return math.nan
+        proba = _clip(self.head.predict_proba(X))
+        ll_model = np.log(proba[np.arange(len(y)), y]).sum()
+        counts = np.bincount(y, minlength=len(self.labelsets))
+        counts = counts[counts > 0]
+        ll_null = float((counts * np.log(counts / len(y))).sum())
+        return _cox_snell(ll_null, ll_model, len(y))
+
+
+def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray):
+    """Return (model, n_params, n_classes, converged, r2) for one formulation."""
+    if task.formulation == Formulation.SIGMOID:
+        fitted = Y_train.min(axis=0) != Y_train.max(axis=0)
+        head = None
+        if fitted.any():
+            head = engine.fit_sigmoid(X_train, Y_train[:, fitted], random_state=task.random_state)
+        model = _SigmoidModel(head, fitted, Y_train[0].copy() * ~fitted)
+        r2 = model.r2_cs(X_train, Y_train) if task.r2_cs else None
+        return model, _n_params(head), int(fitted.sum()), _converged(head), r2
+    min_count = task.prune_min_count if task.formulation == Formulation.PRUNED_POWERSET else 1
+    rows, y, labelsets = prune_labelsets(Y_train, min_count=min_count)
+    if len(labelsets) == 0:
+        # Every labelset was rare and none had a frequent part: predict the empty labelset.
+        labelsets = np.zeros((1, Y_train.shape[1]), dtype=np.uint8)
+    head = None
+    if len(labelsets) >= 2:
+        # Without pruning every row is kept once, in order.
+        X_rows = X_train if min_count == 1 else X_train[rows]
+        head = engine.fit_softmax(
+            X_rows, y, n_classes=len(labelsets), random_state=task.random_state
+        )
+    model = _PowersetModel(head, labelsets)
+    r2 = model.r2_cs(X_train, y) if task.r2_cs else None
+    return model, _n_params(head), len(labelsets), _converged(head), r2
+
+
+def _n_params(head) -> int:
+    return 0 if head is None else int(head.n_params)
+
+
+def _converged(head) -> bool:
+    return bool(getattr(head, "converged", True))
+
+
+# -- scoring and running ------------------------------------------------------------------------
+
+
+def _scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score, hamming_loss, jaccard_score
+
+    return {
+        Metric.SUBSET_ACCURACY.value: float(accuracy_score(Y_true, Y_pred)),
+        Metric.HAMMING_LOSS.value: float(hamming_loss(Y_true, Y_pred)),
+        Metric.F1_MICRO.value: float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)),
+        Metric.F1_MACRO.value: float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)),
+        # A sample with no label predicted as having none is a perfect match: the
+        # samples-averaged scores count it as 1 (zero_division=1), not 0.
+        Metric.F1_SAMPLES.value: float(
+            f1_score(Y_true, Y_pred, average="samples", zero_division=1)
+        ),
+        Metric.JACCARD.value: float(
+            jaccard_score(Y_true, Y_pred, average="samples", zero_division=1)
+        ),
+    }
+
+
+@contextlib.contextmanager
+def _single_thread(engine):
+    """Run with one BLAS (and torch) thread: jobs are the unit of parallelism, and a fixed
+    thread count keeps floating-point sums, hence results, identical across backends."""
+    from threadpoolctl import threadpool_limits
+
+    torch = sys.modules.get("torch") if engine.name.startswith("torch") else None
+    threads = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
+        torch.set_num_threads(1)
+    try:
+        with threadpool_limits(limits=1):
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(threads)
+
+
+def run_job(X, Y: np.ndarray, task: Task, engine) -> dict:
+    """Fit and score one formulation on one training size of one run.
+
+    Returns
+    -------
+    dict
+        ``task_id``, ``scores`` (metric -> float), ``unseen_labelset_share``,
+        ``n_params``, ``n_classes``, ``converged``, ``r2_cs`` (None unless the task asks
+        for it), ``fit_seconds``, ``predict_seconds`` and ``seconds`` (the whole job).
+    """
+    from sklearn.preprocessing import MaxAbsScaler, StandardScaler
+
+    started = time.perf_counter()
+    with _single_thread(engine):
+        X_train, X_test = X[task.train_rows], X[task.test_rows]
+        scaler = MaxAbsScaler() if sp.issparse(X) else StandardScaler()
+        X_train = scaler.fit_transform(X_train)
+        X_test = scaler.transform(X_test)
+        Y_train, Y_test = Y[task.train_rows], Y[task.test_rows]
+        fit_started = time.perf_counter()
+        model, n_params, n_classes, converged, r2 = _fit_formulation(engine, task, X_train, Y_train)
+        fit_seconds = time.perf_counter() - fit_started
+        predict_started = time.perf_counter()
+        Y_pred = model.predict(X_test)
+        predict_seconds = time.perf_counter() - predict_started
+        scores = _scores(Y_test, Y_pred)
+    return {
+        "task_id": task.task_id,
+        "scores": scores,
+        "unseen_labelset_share": unseen_labelset_share(Y_train, Y_test),
+        "n_params": n_params,
+        "n_classes": n_classes,
+        "converged": converged,
+        "r2_cs": r2,
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+        "seconds": time.perf_counter() - started,
+    }

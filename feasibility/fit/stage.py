@@ -1,0 +1,175 @@
+"""The fit stage: :func:`fit_curves` fits every curve of a :class:`LearningCurves`."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..curves import LearningCurves
+from ..errors import FeasibilityWarning, wrong_input
+from ..vocab import FORMULATIONS, LOSS_METRICS, METRICS
+from .curve import _fit_curve
+from .derived import _crossover
+from .options import FitOptions
+from .results import Crossover, CurveFit, CurveFits
+from .status import COVERAGE, CROSSOVER_PAIRS, HEADLINE_METRIC
+
+__all__ = ["fit_curves"]
+
+
+def fit_curves(
+    curves,
+    *,
+    target_n: Sequence[int] | None = FitOptions.target_n,
+    target: float | dict[str, float] | None = FitOptions.target,
+    models: Sequence[str] = FitOptions.models,
+    n_bootstrap: int = FitOptions.n_bootstrap,
+    confidence: float = FitOptions.confidence,
+    max_train_size: int | None = FitOptions.max_train_size,
+    random_state: int = FitOptions.random_state,
+) -> CurveFits:
+    """Fit, select and extrapolate every learning curve of a :class:`LearningCurves`.
+
+    For each formulation and metric: weighted nonlinear least squares (weights from the
+    standard error of the fold mean, floored) for each candidate model; the model whose
+    fit without the largest size predicts that size best is selected
+    (``backtest_error``; ``last1_error`` is the naive baseline of predicting it with the
+    second largest size) and refitted on all sizes. The whole procedure, selection
+    included, is repeated on ``n_bootstrap`` resamples of the runs (the same resampled
+    runs for every formulation, so crossovers are paired). ``at_target`` and ``band`` are
+    prediction intervals of a measured mean of runs: bootstrap spread (small-sample
+    expanded) and fold noise in quadrature, widened when the backtest's own interval
+    missed the largest size (see the module docstring). With fewer than 3 sizes there is
+    no backtest: 2 sizes get log2, 1 size the last value (``last1``). A ``last1`` curve
+    makes no extrapolated claim: its slope verdict and samples-needed status are
+    ``"unknown"`` (values NaN / None) and it takes part in no crossover.
+
+    The analytic Riley / Pate sample sizes are a stage of their own
+    (:func:`~feasibility.fit.with_sample_size`); the result's ``sample_size`` is None
+    until it runs.
+
+    Parameters
+    ----------
+    curves : LearningCurves
+        Output of :func:`feasibility.curves.learning_curves`.
+    target_n, target, models, n_bootstrap, confidence, max_train_size, random_state
+        The options, with their defaults and meaning in :class:`~feasibility.fit.FitOptions`.
+
+    Returns
+    -------
+    CurveFits
+
+    Raises
+    ------
+    ParameterError
+        When an option is out of range.
+
+    Warns
+    -----
+    FeasibilityWarning
+        Once, summing up the fits' notes, when there are any.
+
+    See Also
+    --------
+    fit_curve : the same for one curve given as arrays.
+    feasibility.fit.with_sample_size : the analytic cross-check, added after this stage.
+    """
+    owner = "fit_curves"
+    if not isinstance(curves, LearningCurves):
+        raise wrong_input(
+            owner, "a LearningCurves", curves,
+            hint="Compute it with feasibility.learning_curves(dataset).",
+        )
+    if target_n is None:
+        target_n = [int(curves.n_samples), 10 * int(curves.n_samples)]
+    if hasattr(target_n, "__iter__") and not isinstance(target_n, str):
+        target_n = list(target_n)  # once: a generator would be used up by the check
+    options = FitOptions(
+        target_n=target_n, target=target, models=models, n_bootstrap=n_bootstrap,
+        confidence=confidence, max_train_size=max_train_size, random_state=random_state,
+    )
+    targets = options.targets
+    fits, coverage, notes = _fit_all(curves, options, targets)
+    crossover = _crossovers(fits, confidence)
+    if notes:
+        summary = f"fit_curves: {len(notes)} note(s); first: {notes[0]}"
+        warnings.warn(summary, FeasibilityWarning, stacklevel=2)
+    return CurveFits(
+        fits=fits,
+        crossover=crossover,
+        coverage=coverage,
+        sample_size=None,
+        target_n=tuple(int(n) for n in options.target_n),
+        targets=targets,
+        headline_metric=HEADLINE_METRIC,
+        confidence=float(confidence),
+        options={
+            "target_n": [int(n) for n in options.target_n],
+            "target": targets,
+            "models": list(models),
+            "n_bootstrap": int(n_bootstrap),
+            "confidence": float(confidence),
+            "max_train_size": None if max_train_size is None else int(max_train_size),
+            "random_state": int(random_state),
+        },
+        notes=tuple(notes),
+    )
+
+
+def _fit_all(
+    curves: LearningCurves, options: FitOptions, targets: dict[str, float]
+) -> tuple[dict[str, dict[str, CurveFit]], dict[str, CurveFit], list[str]]:
+    """Fit every metric of every formulation, and the softmax formulations' coverage.
+
+    Every curve uses the same bootstrap resamples of the runs (so crossovers are paired).
+    Returns (fits, coverage, notes prefixed with the curve they are about).
+    """
+    n_runs = len(curves.runs)
+    if n_runs == 0:
+        first = next(iter(curves.curves.values()), None)
+        n_runs = 0 if first is None else int(first.unseen_labelset_share.shape[0])
+    rng = np.random.default_rng(options.random_state)
+    boot_rows = rng.integers(0, max(n_runs, 1), size=(options.n_bootstrap, max(n_runs, 1)))
+    common = {
+        "models": tuple(options.models), "boot_rows": boot_rows, "confidence": float(options.confidence),
+        "max_train_size": options.max_train_size, "target_n": [int(n) for n in options.target_n],
+    }
+    notes: list[str] = []
+    fits: dict[str, dict[str, CurveFit]] = {}
+    coverage: dict[str, CurveFit] = {}
+    for formulation in [f for f in FORMULATIONS if f in curves.curves]:
+        curve = curves.curves[formulation]
+        fits[formulation] = {}
+        for metric in [m for m in METRICS if m in curve.scores]:
+            fit = _fit_curve(
+                curve.train_sizes, curve.scores[metric], formulation=formulation, metric=metric,
+                higher_is_better=metric not in LOSS_METRICS, target=targets.get(metric), **common,
+            )
+            fits[formulation][metric] = fit
+            notes.extend(f"{formulation} {metric}: {note}" for note in fit.notes)
+        if formulation != "sigmoid":
+            # share of test samples whose labelset was seen in training: a ceiling on the
+            # softmax's subset accuracy
+            fit = _fit_curve(
+                curve.train_sizes, 1.0 - np.asarray(curve.unseen_labelset_share, dtype=float),
+                formulation=formulation, metric=COVERAGE, higher_is_better=True,
+                target=targets.get(COVERAGE), **common,
+            )
+            coverage[formulation] = fit
+            notes.extend(f"{formulation} {COVERAGE}: {note}" for note in fit.notes)
+    return fits, coverage, notes
+
+
+def _crossovers(fits: dict[str, dict[str, CurveFit]], confidence: float) -> dict[str, dict[str, Crossover]]:
+    """Crossovers of the sigmoid with each softmax formulation, per metric."""
+    crossover: dict[str, dict[str, Crossover]] = {}
+    for metric in METRICS:
+        for first, second in CROSSOVER_PAIRS:
+            a, b = fits.get(first, {}).get(metric), fits.get(second, {}).get(metric)
+            # no crossover claim from a constant fallback (one measured size)
+            if a is None or b is None or a.model in (None, "last1") or b.model in (None, "last1"):
+                continue
+            crossover.setdefault(metric, {})[f"{first}_vs_{second}"] = _crossover(a, b, confidence)
+    return crossover
