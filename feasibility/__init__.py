@@ -9,7 +9,8 @@ The pipeline, one stage per module::
     fits = with_sample_size(fits, curves)               # analytic Riley / Pate cross-check
     checklist = build_checklist(dataset, label_profile, curves, fits)
     recommendation = recommend(label_profile, curves, fits)   # feasibility.decide
-    result = run_pipeline(dataset)                      # all of the above, as one JSON-safe dict
+    result = run_analysis(dataset)                      # all of the above: an AnalysisResult
+    report = run_pipeline(dataset)                      # its report JSON dict (words written out)
     build_report(result, "reports/emotions.html")       # HTML + JSON beside it
 """
 
@@ -19,10 +20,11 @@ from .decide import Checklist, Recommendation, build_checklist, recommend
 from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
 from .fit import CurveFits, fit_curves, with_sample_size
 from .io import load
-from .pipeline import run_pipeline
+from .pipeline import run_analysis, run_pipeline
 from .profile import LabelProfile, profile
 from .report.render import render_html
 from .report.render import write_report as build_report
+from .result import AnalysisResult
 
 __all__ = [
     "load",
@@ -30,6 +32,8 @@ __all__ = [
     "learning_curves",
     "fit_curves",
     "with_sample_size",
+    "run_analysis",
+    "AnalysisResult",
     "build_checklist",
     "recommend",
     "run_pipeline",

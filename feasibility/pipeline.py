@@ -23,18 +23,13 @@ from .decide import DecisionOptions, build_checklist, recommend
 from .errors import invalid_parameter
 from .fit import FitOptions, fit_curves, with_sample_size
 from .profile import profile as profile_labels
-from .report.explain import annotate
-from .report.text_profile import profile_json
+from .result import RESULT_KEYS, AnalysisResult, DatasetSummary, Methods
 
 __all__ = [
     "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "report_paths",
-    "run_pipeline",
+    "run_analysis", "run_pipeline",
 ]
 
-#: Top-level keys of the result dict (and of the JSON written beside a report).
-RESULT_KEYS: tuple[str, ...] = (
-    "dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods",
-)
 #: Default folder of the reports, relative to the working directory.
 REPORTS_DIR = Path("reports")
 _VERSIONED = (
@@ -53,7 +48,7 @@ def _versions() -> dict[str, str | None]:
     return versions
 
 
-def run_pipeline(
+def run_analysis(
     dataset: MultilabelDataset,
     *,
     profile_options: dict | None = None,
@@ -64,8 +59,12 @@ def run_pipeline(
     memory_budget: int = DecisionOptions.memory_budget,
     min_positives: int = DecisionOptions.min_positives,
     command_line: str | None = None,
-) -> dict:
-    """Run every stage on a dataset and return the full, JSON-safe result dict.
+) -> AnalysisResult:
+    """Run every stage on a dataset and return the typed result.
+
+    The cross-stage rules live here: every option is checked before any model is trained,
+    the target size joins the fits' target sizes, and the analytic sample sizes run as
+    their own stage after the fits.
 
     Parameters
     ----------
@@ -92,38 +91,24 @@ def run_pipeline(
 
     Returns
     -------
-    dict
-        ``{"dataset", "profile", "curves", "fits", "checklist", "recommendation",
-        "methods"}``; each value is the stage result's ``to_dict()``; ``methods`` holds
-        ``versions``, ``seed``, ``command_line``, ``timings`` (seconds per stage),
-        ``options``, ``engine``, ``created``, ``platform`` and ``large_integers`` (integers
-        beyond 2^53 - 1, such as 2^L, are decimal strings so that JavaScript keeps them exact).
+    AnalysisResult
+        One stage result per field; ``methods`` holds ``versions``, ``seed``,
+        ``command_line``, ``timings`` (seconds per stage), ``options``, ``engine``,
+        ``created``, ``platform`` and ``large_integers``. :func:`run_pipeline` returns its
+        report JSON dict.
 
     Raises
     ------
     ParameterError
         For an option out of range or unknown to its stage, checked before any model is
         trained; for a ``dataset`` that is not a MultilabelDataset.
-
-    See Also
-    --------
-    feasibility.report.render.write_report : write the HTML and this dict as JSON.
     """
-    owner = "run_pipeline"
-    dataset = require_dataset(dataset, owner)
-    profile_options = _stage_options(profile_options, "profile_options", profile_labels)
-    curve_options = _stage_options(curve_options, "curve_options", learning_curves)
-    fit_options = _stage_options(fit_options, "fit_options", fit_curves)
-    # Every option is checked here, before the learning curves spend minutes training:
-    # a bad --target must not surface after the whole run.
-    check_decision_options(
+    dataset = require_dataset(dataset, "run_pipeline")
+    profile_options, curve_options, fit_options = _checked_options(
+        dataset, profile_options, curve_options, fit_options,
         metric=metric, target_n=target_n, memory_budget=memory_budget,
-        min_positives=min_positives, owner=owner,
+        min_positives=min_positives,
     )
-    if target_n is not None and "target_n" not in fit_options:
-        n = dataset.n_samples
-        fit_options["target_n"] = sorted({n, 10 * n, int(target_n)})
-    check_fit_options(fit_options)
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -147,39 +132,87 @@ def run_pipeline(
         metric=metric, target_n=target_n, memory_budget=memory_budget,
     )
     timings["total"] = time.perf_counter() - started
-    # Each stage is turned into its dict once: fits and profile dicts are not small.
-    profile_dict = profile_json(label_profile)  # the numbers, and the byte counts in words
+    methods = _methods(
+        curves, fits, label_profile, recommendation, timings, command_line=command_line,
+        metric=metric, memory_budget=memory_budget, min_positives=min_positives,
+    )
+    return AnalysisResult(
+        dataset=DatasetSummary.of(dataset),
+        profile=label_profile,
+        curves=curves,
+        fits=fits,
+        checklist=checklist,
+        recommendation=recommendation,
+        methods=methods,
+    )
+
+
+def _checked_options(
+    dataset, profile_options, curve_options, fit_options, *, metric, target_n, memory_budget,
+    min_positives,
+) -> tuple[dict, dict, dict]:
+    """Every option checked before the learning curves spend minutes training."""
+    owner = "run_pipeline"
+    profile_options = _stage_options(profile_options, "profile_options", profile_labels)
+    curve_options = _stage_options(curve_options, "curve_options", learning_curves)
+    fit_options = _stage_options(fit_options, "fit_options", fit_curves)
+    # Every option is checked here, before the learning curves spend minutes training:
+    # a bad --target must not surface after the whole run.
+    check_decision_options(
+        metric=metric, target_n=target_n, memory_budget=memory_budget,
+        min_positives=min_positives, owner=owner,
+    )
+    if target_n is not None and "target_n" not in fit_options:
+        n = dataset.n_samples
+        fit_options["target_n"] = sorted({n, 10 * n, int(target_n)})
+    check_fit_options(fit_options)
+    return profile_options, curve_options, fit_options
+
+
+def _methods(
+    curves, fits, label_profile, recommendation, timings, *, command_line, metric,
+    memory_budget, min_positives,
+) -> Methods:
+    """How the result was computed: versions, seed, options of every stage, timings."""
     curves_dict = curves.to_dict()
-    fits_dict = fits.to_dict()
-    # The decision's codes become the report's sentences here (feasibility.report.explain).
-    return annotate({
-        "dataset": dataset.to_dict(),
-        "profile": profile_dict,
-        "curves": curves_dict,
-        "fits": fits_dict,
-        "checklist": checklist.to_dict(),
-        "recommendation": recommendation.to_dict(),
-        "methods": {
-            "versions": _versions(),
-            "seed": curves_dict.get("options", {}).get("seed"),
-            "command_line": command_line,
-            "timings": timings,
-            "curve_timings": curves_dict.get("timings", {}),
-            "engine": curves_dict.get("engine"),
-            "options": {
-                "profile": profile_dict.get("options", {}),
-                "curves": curves_dict.get("options", {}),
-                "fits": fits_dict.get("options", {}),
-                "metric": metric,
-                "target_n": recommendation.target_n,
-                "memory_budget": int(memory_budget),
-                "min_positives": int(min_positives),
-            },
-            "created": _datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
-            "platform": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
-            "large_integers": LARGE_INTEGERS_NOTE,
+    return Methods(
+        versions=_versions(),
+        seed=curves_dict.get("options", {}).get("seed"),
+        command_line=command_line,
+        timings=timings,
+        curve_timings=curves_dict.get("timings", {}),
+        engine=curves_dict.get("engine"),
+        options={
+            "profile": label_profile.to_dict().get("options", {}),
+            "curves": curves_dict.get("options", {}),
+            "fits": fits.to_dict().get("options", {}),
+            "metric": metric,
+            "target_n": recommendation.target_n,
+            "memory_budget": int(memory_budget),
+            "min_positives": int(min_positives),
         },
-    })
+        created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
+        platform=f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        large_integers=LARGE_INTEGERS_NOTE,
+    )
+
+
+def run_pipeline(dataset: MultilabelDataset, **options) -> dict:
+    """Run every stage and return the report JSON dict (what ``feasibility report`` writes).
+
+    Takes the options of :func:`run_analysis`; the dict is
+    ``feasibility.report.result_json.report_json(run_analysis(dataset, **options))``: the
+    typed result with the report's words written out.
+
+    Returns
+    -------
+    dict
+        ``{"dataset", "profile", "curves", "fits", "checklist", "recommendation",
+        "methods"}`` (see ``feasibility/report/report.schema.json``).
+    """
+    from .report.result_json import report_json  # the words are the report layer's
+
+    return report_json(run_analysis(dataset, **options))
 
 
 def _stage_options(options, parameter: str, stage) -> dict:

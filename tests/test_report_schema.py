@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from feasibility import DatasetError, render_html
+from feasibility import AnalysisResult, DatasetError, render_html, run_analysis, run_pipeline
 from feasibility.report.schema import validate_report_json
 
 STORED = Path(__file__).parent / "data" / "flags-small.json"
@@ -52,3 +52,62 @@ def test_stored_report_renders_without_recomputing(stored_result):
     html = render_html(stored_result)
     assert "flags" in html and "sigmoid" in html
     assert "http://" not in html.replace("http://www.w3.org", "")  # self-contained
+
+
+# ----------------------------------------------------------------------------- typed result
+
+
+def test_analysis_result_rebuilds_from_the_report_json(stored_result):
+    from feasibility.report.render import rebuild_result
+
+    rebuilt = rebuild_result(stored_result)
+    assert isinstance(rebuilt, AnalysisResult)
+    assert rebuilt.dataset.name == "flags" and rebuilt.dataset.n_labels == 7
+    assert rebuilt.recommendation.formulation == stored_result["recommendation"]["formulation"]
+    # The numeric parts round-trip through their dicts.
+    again = AnalysisResult.from_dict(rebuilt.to_dict())
+    assert again.to_dict() == rebuilt.to_dict()
+    for stage in ("dataset", "curves", "fits", "methods"):
+        assert rebuilt.to_dict()[stage] == json.loads(json.dumps(stored_result[stage])), stage
+
+
+def test_run_analysis_round_trips_and_its_report_json_matches_run_pipeline():
+    from feasibility.report.result_json import report_json
+    from feasibility.synthetic import make_latent_class_labels
+
+    data = make_latent_class_labels(240, n_labels=4, n_classes=5, random_state=3)
+    options = {
+        "curve_options": {"folds": 3, "n_sizes": 3, "jobs": 1, "use_cache": False},
+        "fit_options": {"n_bootstrap": 20},
+    }
+    result = run_analysis(data, **options)
+    as_dict = result.to_dict()
+    assert AnalysisResult.from_dict(as_dict).to_dict() == as_dict
+    written = json.loads(json.dumps(report_json(result)))
+    validate_report_json(written)
+    from_pipeline = json.loads(json.dumps(run_pipeline(data, **options)))
+    for stage in ("dataset", "profile", "curves", "fits", "checklist", "recommendation"):
+        assert _without_timings(written[stage]) == _without_timings(from_pipeline[stage]), stage
+
+
+def _without_timings(value):
+    """Drop the measured seconds, which differ between two runs of the same analysis."""
+    if isinstance(value, dict):
+        return {
+            key: _without_timings(item) for key, item in value.items()
+            if "seconds" not in key and "timings" not in key
+        }
+    if isinstance(value, list):
+        return [_without_timings(item) for item in value]
+    return value
+
+
+def test_render_refuses_a_json_that_cannot_be_rebuilt(stored_result, tmp_path):
+    from feasibility.cli import main
+
+    broken = copy.deepcopy(stored_result)
+    del broken["curves"]["curves"]["sigmoid"]["scores"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    assert main(["render", str(path)]) == 2
+    assert not (tmp_path / "broken.html").exists()

@@ -97,7 +97,7 @@ def load(
 
     Notes
     -----
-    CSV and Parquet files:
+    CSV and Parquet files (the README's "Loading data" section has every rule):
 
     - In a label-list column, a row without any label is an empty list ``[]`` or an
       empty text cell (nothing, or ``""``); a missing labelset is a null list or a text
@@ -112,9 +112,7 @@ def load(
       lines are skipped). A label name that names two columns is refused; repeated
       feature names are kept as ``x``, ``x.1``.
     - A header read as one column while ``;``, tab, ``|`` or ``,`` splits it is refused
-      with the ``--separator`` to use. In a file not separated by commas, numbers written
-      with a decimal comma (``1,5``) are read as numbers. A pandas row index (an unnamed
-      column counting the rows, or ``__index_level_0__``) is dropped.
+      with the ``--separator`` to use; a decimal comma is read where commas do not separate.
     - X is stored as a float32 CSR matrix when fewer than 10% of its values are non-zero.
 
     Examples
@@ -136,8 +134,20 @@ def load(
         options = _embedded_options().get(split_suffixes(path)[0], {})
         labels_last = options.get("labels_last", labels_last)
         label_column = options.get("label_column", label_column)
-    _, fmt, _ = split_suffixes(path)
     display = str(source) if not Path(str(source)).is_file() else str(path)
+    return _read_file(
+        path, display, xml=xml, labels=labels, labels_last=labels_last,
+        label_column=label_column, label_sep=label_sep, separator=separator,
+        missing_labels=missing_labels, name=name,
+    )
+
+
+def _read_file(
+    path: Path, display: str, *, xml, labels, labels_last, label_column, label_sep, separator,
+    missing_labels, name,
+) -> MultilabelDataset:
+    """Hand the file to its format's reader; refuse options that do not apply to it."""
+    _, fmt, _ = split_suffixes(path)
     if fmt in ARFF_SUFFIXES:
         from .arff import load_arff
 

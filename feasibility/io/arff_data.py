@@ -191,7 +191,6 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
     row_lines: list[int] = []
     dense_rows: list[list[float]] = []
     dense_row_numbers: list[int] = []  # row number of each dense row, for a mixed file
-    n_sparse_rows = 0
     sparse_rows: list[int] = []
     sparse_columns: list[int] = []
     sparse_values: list[float] = []
@@ -239,7 +238,6 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
         row = len(row_lines)
         row_lines.append(line)
         if is_sparse:
-            n_sparse_rows += 1
             columns_in_row: set[int] = set()
             for pair in fields:
                 index_text, token = (pair.split(None, 1) + ["", ""])[:2]
@@ -272,8 +270,17 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
                 )
             dense_rows.append([convert(token, column, line) for column, token in enumerate(fields)])
             dense_row_numbers.append(row)
+    return _general_matrix(
+        row_lines, dense_rows, dense_row_numbers, (sparse_rows, sparse_columns, sparse_values),
+        n_attributes,
+    )
+
+
+def _general_matrix(row_lines, dense_rows, dense_row_numbers, sparse_entries, n_attributes):
+    """The raw matrix of the general parser: dense, or CSR when any row was sparse."""
+    sparse_rows, sparse_columns, sparse_values = sparse_entries
     n_rows = len(row_lines)
-    if not n_sparse_rows:
+    if len(dense_rows) == n_rows:  # no sparse row
         matrix = np.array(dense_rows, dtype=np.float64).reshape(n_rows, n_attributes)
         return RawData(matrix, False, np.asarray(row_lines), "general")
     rows = np.asarray(sparse_rows, dtype=np.int64)

@@ -167,6 +167,15 @@ def encode_features(
         names.append(column.name)
     X = np.hstack(blocks) if blocks else np.zeros((n_rows, 0))
     X, notes = impute_dense(X, names)
+    dropped = {"text": dropped_text, "other": dropped_other, "empty": dropped_empty}
+    notes += _encoding_notes(where, one_hot, dropped, decimal_commas)
+    return np.ascontiguousarray(X, dtype=np.float32), names, notes
+
+
+def _encoding_notes(where, one_hot, dropped, decimal_commas) -> list[str]:
+    """What the encoding did, for the dataset's notes; the oddities are also warned."""
+    dropped_text, dropped_other, dropped_empty = dropped["text"], dropped["other"], dropped["empty"]
+    notes: list[str] = []
     if one_hot:
         notes.append(
             f"encoded {len(one_hot)} text feature column(s) as indicator columns "
@@ -193,5 +202,5 @@ def encode_features(
             f"('1,5' as 1.5): {_some(decimal_commas)}"
         )
     for note in oddities:
-        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=3)
-    return np.ascontiguousarray(X, dtype=np.float32), names, notes + oddities
+        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=4)
+    return notes + oddities

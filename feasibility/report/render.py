@@ -102,13 +102,14 @@ def _check_result(result) -> None:
         )
 
 
-def render_html(result: dict) -> str:
+def render_html(result) -> str:
     """Render the report page from the full result dict (no statistic is computed here).
 
     Parameters
     ----------
-    result : dict
-        Output of :func:`feasibility.pipeline.run_pipeline` (or the JSON beside a report).
+    result : dict or AnalysisResult
+        Output of :func:`feasibility.pipeline.run_pipeline` (or the JSON beside a report),
+        or the typed result of :func:`feasibility.pipeline.run_analysis`.
 
     Returns
     -------
@@ -120,6 +121,10 @@ def render_html(result: dict) -> str:
     DatasetError
         When ``result`` lacks one of the result keys.
     """
+    if not isinstance(result, dict) and hasattr(result, "recommendation"):
+        from .result_json import report_json
+
+        result = report_json(result)  # an AnalysisResult: its words written out first
     _check_result(result)
     min_positives = int(result["methods"].get("options", {}).get("min_positives", 10))
     charts = report_charts(result, min_positives=min_positives)
@@ -241,4 +246,37 @@ def read_result(json_path: str | os.PathLike) -> dict:
         _check_result(result)
     except DatasetError as error:
         raise DatasetError(f"{path}: {error}") from None
+    rebuild_result(result, where=str(path))
     return result
+
+
+def rebuild_result(result: dict, *, where: str = "report JSON"):
+    """Rebuild the typed :class:`~feasibility.result.AnalysisResult` from a report JSON.
+
+    ``feasibility render`` does this before drawing, so a JSON that no longer matches the
+    result types (edited by hand, or from another version) is refused in one line instead
+    of drawing a half-empty page.
+
+    Raises
+    ------
+    DatasetError
+        When the JSON breaks the report schema or a stage cannot be rebuilt from it.
+    """
+    from ..result import AnalysisResult
+    from .schema import validate_report_json
+
+    try:
+        validate_report_json(result, where="")
+    except DatasetError as error:
+        reason = str(error).removeprefix(": ")
+        raise DatasetError(
+            f"{where}: not a complete report result; it {reason} Write the report again with "
+            f"'feasibility report'."
+        ) from None
+    try:
+        return AnalysisResult.from_dict(result)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        raise DatasetError(
+            f"{where}: the result cannot be rebuilt ({type(error).__name__}: {error}); "
+            f"write the report again with 'feasibility report'."
+        ) from None

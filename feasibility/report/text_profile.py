@@ -78,6 +78,46 @@ def profile_json(profile: LabelProfile, *, max_labelsets: int = LABELSET_TABLE_L
     return data
 
 
+def _imbalance_pair_head_lines(p: LabelProfile, *, max_pairs: int, max_labelsets: int) -> list[str]:
+    """The imbalance, dependent-pair, head-size and top-labelset lines of the summary."""
+    ls, L = p.labelsets, p.n_labels
+    lines: list[str] = []
+    imb = p.imbalance
+    lines.append(
+        f"imbalance  meanIR {_number(imb.mean_ir)}, maxIR {_number(imb.max_ir)}, "
+        f"CVIR {_number(imb.cvir)}; SCUMBLE {_number(imb.scumble)} "
+        f"(CV {_number(imb.scumble_cv)}); TCS {_number(p.tcs)}"
+    )
+    co = p.cooccurrence
+    lines.append(
+        f"pairs      {co.n_dependent_pairs:,} of {co.n_tested_pairs:,} testable pairs dependent "
+        f"at FDR {co.alpha:g} (Benjamini-Hochberg; {co.n_chi2_tests:,} chi-square, "
+        f"{co.n_fisher_tests:,} Fisher tests): {co.n_positive_dependent_pairs:,} co-occur "
+        f"more, {co.n_negative_dependent_pairs:,} less than by chance"
+    )
+    if co.top_pairs and max_pairs > 0:
+        lines.append(f"{_INDENT}strongest dependent pairs:")
+        for pair in co.top_pairs[:max_pairs]:
+            lines.append(
+                f"{_INDENT}  {terminal_safe(pair.label_a)} & {terminal_safe(pair.label_b)}: "
+                f"phi {pair.phi:+.3f}, lift "
+                f"{_number(pair.lift)}, {pair.count:,} together vs {pair.expected:,.1f} "
+                f"expected, P(b|a) {pair.p_b_given_a:.2f}, P(a|b) {pair.p_a_given_b:.2f}, "
+                f"q {_p_value(pair.q_value)} ({pair.test})"
+            )
+    heads = p.heads
+    lines.append(f"heads      output layer on a penultimate layer of width d = {heads.hidden:,}:")
+    lines.append(_head_line("sigmoid", heads.sigmoid, L))
+    lines.append(_head_line("powerset", heads.powerset, L))
+    lines.append(_head_line("full powerset", heads.full_powerset, L))
+    if max_labelsets > 0:
+        lines.append("top labelsets")
+        for k in range(min(max_labelsets, ls.counts.size)):
+            names = ", ".join(terminal_safe(name) for name in ls.labelset(k)) or "(no label)"
+            lines.append(f"{_INDENT}{ls.counts[k]:>9,}  {_share(ls.shares[k]):>6}  {names}")
+    return lines
+
+
 def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: int = 10) -> str:
     """Return the human summary printed by ``feasibility profile``.
 
@@ -159,39 +199,7 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
             f"combinations on average (max {r.max_distinct_labelsets:,}), "
             f"{r.mean_samples_per_labelset:,.1f} samples each ({how})"
         )
-    imb = p.imbalance
-    lines.append(
-        f"imbalance  meanIR {_number(imb.mean_ir)}, maxIR {_number(imb.max_ir)}, "
-        f"CVIR {_number(imb.cvir)}; SCUMBLE {_number(imb.scumble)} "
-        f"(CV {_number(imb.scumble_cv)}); TCS {_number(p.tcs)}"
-    )
-    co = p.cooccurrence
-    lines.append(
-        f"pairs      {co.n_dependent_pairs:,} of {co.n_tested_pairs:,} testable pairs dependent "
-        f"at FDR {co.alpha:g} (Benjamini-Hochberg; {co.n_chi2_tests:,} chi-square, "
-        f"{co.n_fisher_tests:,} Fisher tests): {co.n_positive_dependent_pairs:,} co-occur "
-        f"more, {co.n_negative_dependent_pairs:,} less than by chance"
-    )
-    if co.top_pairs and max_pairs > 0:
-        lines.append(f"{_INDENT}strongest dependent pairs:")
-        for pair in co.top_pairs[:max_pairs]:
-            lines.append(
-                f"{_INDENT}  {terminal_safe(pair.label_a)} & {terminal_safe(pair.label_b)}: "
-                f"phi {pair.phi:+.3f}, lift "
-                f"{_number(pair.lift)}, {pair.count:,} together vs {pair.expected:,.1f} "
-                f"expected, P(b|a) {pair.p_b_given_a:.2f}, P(a|b) {pair.p_a_given_b:.2f}, "
-                f"q {_p_value(pair.q_value)} ({pair.test})"
-            )
-    heads = p.heads
-    lines.append(f"heads      output layer on a penultimate layer of width d = {heads.hidden:,}:")
-    lines.append(_head_line("sigmoid", heads.sigmoid, L))
-    lines.append(_head_line("powerset", heads.powerset, L))
-    lines.append(_head_line("full powerset", heads.full_powerset, L))
-    if max_labelsets > 0:
-        lines.append("top labelsets")
-        for k in range(min(max_labelsets, ls.counts.size)):
-            names = ", ".join(terminal_safe(name) for name in ls.labelset(k)) or "(no label)"
-            lines.append(f"{_INDENT}{ls.counts[k]:>9,}  {_share(ls.shares[k]):>6}  {names}")
+    lines.extend(_imbalance_pair_head_lines(p, max_pairs=max_pairs, max_labelsets=max_labelsets))
     if p.notes:
         lines.append("notes")
         lines.extend(f"  - {terminal_safe(note)}" for note in p.notes)
