@@ -18,6 +18,7 @@ import typer
 
 from .curves.options import CurveOptions
 from .decide import DecisionOptions
+from .fit.options import FitOptions
 from .vocab import Metric
 
 SourceArg = Annotated[
@@ -81,6 +82,8 @@ CURVES = "Learning curves"
 FITS = "Curve fits"
 #: learning_curves' defaults, read from the library (CurveOptions is where they are written).
 _CURVE = CurveOptions.defaults()
+#: fit_curves' defaults (FitOptions is where they are written).
+_FIT = FitOptions()
 _CURVE_HIDDEN_LAYERS = ",".join(str(width) for width in _CURVE["hidden_layer_sizes"])
 _CURVE_FORMULATIONS = ",".join(_CURVE["formulations"])
 FoldsOpt = Annotated[int, typer.Option("--folds", min=2, help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]

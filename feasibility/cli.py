@@ -18,6 +18,7 @@ from ._cli_options import (
     _CURVE_FORMULATIONS,
     _CURVE_HIDDEN_LAYERS,
     _DECISION,
+    _FIT,
     _MEMORY_BUDGET_DEFAULT,
     _METRIC_DEFAULT,
     Backend,
@@ -205,7 +206,7 @@ def curves(
     no_cache: NoCacheOpt = not _CURVE["use_cache"],
     target_n: TargetNOpt = None,
     target: TargetOpt = None,
-    n_bootstrap: BootstrapOpt = 200,
+    n_bootstrap: BootstrapOpt = _FIT.n_bootstrap,
     as_json: JsonOpt = False,
 ) -> int:
     """Learning curves of sigmoid, powerset and pruned-powerset, fitted and extrapolated."""
@@ -292,7 +293,7 @@ def report(
     scheduler: SchedulerOpt = _CURVE["scheduler"],
     no_cache: NoCacheOpt = not _CURVE["use_cache"],
     target: TargetOpt = None,
-    n_bootstrap: BootstrapOpt = 200,
+    n_bootstrap: BootstrapOpt = _FIT.n_bootstrap,
 ) -> int:
     """Run the whole analysis and write the HTML report and its JSON; print the verdict."""
     from .pipeline import report_paths
