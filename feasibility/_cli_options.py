@@ -9,6 +9,7 @@ module only shows them and maps flags to parameter names.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -86,14 +87,14 @@ _CURVE = CurveOptions.defaults()
 _FIT = FitOptions()
 _CURVE_HIDDEN_LAYERS = ",".join(str(width) for width in _CURVE["hidden_layer_sizes"])
 _CURVE_FORMULATIONS = ",".join(_CURVE["formulations"])
-FoldsOpt = Annotated[int, typer.Option("--folds", min=2, help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
-RepeatsOpt = Annotated[int, typer.Option("--repeats", min=1, help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
+FoldsOpt = Annotated[int, typer.Option("--folds", help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
+RepeatsOpt = Annotated[int, typer.Option("--repeats", help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
 SizesOpt = Annotated[
     str | None,
     typer.Option("--sizes", help="Training sizes: counts (100,400,1600) or fractions of the training part (0.1,0.5,1).", rich_help_panel=CURVES),
 ]
-NSizesOpt = Annotated[int, typer.Option("--n-sizes", min=2, help="Number of geometric training sizes when --sizes is not given.", rich_help_panel=CURVES)]
-MinSizeOpt = Annotated[int | None, typer.Option("--min-size", min=1, help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES)]
+NSizesOpt = Annotated[int, typer.Option("--n-sizes", help="Number of geometric training sizes when --sizes is not given.", rich_help_panel=CURVES)]
+MinSizeOpt = Annotated[int | None, typer.Option("--min-size", help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same result.", rich_help_panel=CURVES)]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES)]
 
@@ -129,7 +130,7 @@ HiddenLayersOpt = Annotated[str, typer.Option("--hidden-layers", help="MLP hidde
 FormulationsOpt = Annotated[
     str, typer.Option("--formulations", help="Comma-separated: sigmoid, powerset, pruned-powerset.", rich_help_panel=CURVES)
 ]
-PruneOpt = Annotated[int, typer.Option("--prune-min-count", min=1, help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
+PruneOpt = Annotated[int, typer.Option("--prune-min-count", help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
 BudgetOpt = Annotated[
     float | None,
     typer.Option(
@@ -152,7 +153,7 @@ TargetOpt = Annotated[
     list[str] | None,
     typer.Option("--target", help="Score to reach, as VALUE (for f1_micro) or METRIC=VALUE (repeatable).", rich_help_panel=FITS),
 ]
-BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", min=10, help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
+BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
 
 
 def _split_list(text: str | None) -> list[str]:
@@ -271,3 +272,31 @@ def _parse_bytes(text: str) -> int:
     if not math.isfinite(value) or value <= 0:
         raise ParameterError(f"--memory-budget must be a positive, finite size. Got {text!r} instead.")
     return int(value)
+
+
+#: Library parameter -> command-line flag, where the flag is not the parameter's name with
+#: dashes. The curve and fit options have no ranges of their own here: the library's
+#: constraints (CurveOptions, FitOptions) are the only ones, and their errors name the flag.
+FLAG_OF_PARAMETER = {
+    "hidden_layer_sizes": "--hidden-layers",
+    "use_cache": "--no-cache",
+    "random_state": "--seed",
+    "target": "--target",
+}
+_PARAMETER_MESSAGE = re.compile(r"^The '(\w+)' parameter of [\w.]+ must be")
+
+
+def flag_message(message: str) -> str:
+    """Say a library parameter error in the CLI's terms: the flag instead of the parameter.
+
+    Examples
+    --------
+    >>> flag_message("The 'n_sizes' parameter of learning_curves must be an int >= 1. Got 0 instead.")
+    '--n-sizes must be an int >= 1. Got 0 instead.'
+    """
+    match = _PARAMETER_MESSAGE.match(message)
+    if not match:
+        return message
+    name = match.group(1)
+    flag = FLAG_OF_PARAMETER.get(name, "--" + name.replace("_", "-"))
+    return f"{flag} must be" + message[match.end() :]

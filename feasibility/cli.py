@@ -61,6 +61,7 @@ from ._cli_options import (
     _fit_options,
     _parse_bytes,
     _show_progress,
+    flag_message,
 )
 from .errors import FeasibilityError
 from .vocab import Metric
@@ -435,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("feasibility: error: aborted", err=True)
         return 1
     except FeasibilityError as exc:
-        typer.echo(f"feasibility: error: {_one_line(exc)}", err=True)
+        typer.echo(f"feasibility: error: {_one_line(flag_message(str(exc)))}", err=True)
         return 2
     return code if isinstance(code, int) else 0
 

@@ -140,3 +140,15 @@ def test_panel_index_links_are_relative_and_encoded():
         "recommendation": {"formulation": "sigmoid", "too_close_to_call": True, "metric": "f1_micro"},
     }
     assert index_row(result, "javascript:alert(1).html")["href"] == "./javascript%3Aalert%281%29.html"
+
+
+def test_curve_option_ranges_are_the_librarys_and_errors_name_the_flag(capsys):
+    # --n-sizes 1 is valid for the library, so it is for the CLI (no range of its own).
+    assert main(["curves", "flags", "--n-sizes", "0", "--jobs", "1"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "feasibility: error: --n-sizes must be an int >= 1. Got 0 instead."
+    )
+    assert main(["report", "flags", "--n-bootstrap", "-1"]) == 2
+    assert "--n-bootstrap must be an int >= 0" in capsys.readouterr().err
+    assert main(["curves", "flags", "--model", "mlp", "--hidden-layers", "0"]) == 2
+    assert "--hidden-layers must be" in capsys.readouterr().err
