@@ -417,7 +417,7 @@ def test_report_json_keeps_2_to_the_L_exact_for_javascript(wide_result, tmp_path
         (["info"], "Missing argument"),
         (["info", "emotions", "--missing-labels", "zero"], "Invalid value for '--missing-labels'"),
         (["no-such-command"], "No such command 'no-such-command'"),
-        (["report", "flags", "--folds", "1"], "--folds must be an int >= 2. Got 1 instead."),
+        (["report", "flags", "--metric", "accuracy"], "Invalid value for '--metric'"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args, message, capsys):
