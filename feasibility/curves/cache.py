@@ -77,6 +77,7 @@ def write_cache(path: Path, key: dict, result: LearningCurves, *, stacklevel: in
     ``stacklevel`` counts from the caller of this function, as in :func:`warnings.warn`.
     """
     payload = json.dumps({"key": key, "result": result.to_dict()}, allow_nan=False)
+    handle = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename, so that a concurrent reader never sees half a file. (Not
@@ -87,6 +88,8 @@ def write_cache(path: Path, key: dict, result: LearningCurves, *, stacklevel: in
             handle.write(payload)
         os.replace(handle.name, path)
     except OSError as error:
+        if handle is not None:  # a full disk must not leave half a cache file behind
+            Path(handle.name).unlink(missing_ok=True)
         warnings.warn(
             f"Could not write the learning-curve cache {path}: {error}",
             FeasibilityWarning,

@@ -7,31 +7,18 @@ annotations of the dataclass, so that ``from_dict(x.to_dict()).to_dict() == x.to
 
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 
-import numpy as np
+from .._json import float_or_nan, json_int
 
-from .._json import json_int
-
-__all__ = ["array", "number", "restore"]
-
-
-def number(value) -> float:
-    """A float field: ``None`` (a NaN or an infinity in the JSON) becomes NaN."""
-    return math.nan if value is None else float(value)
-
-
-def array(values, dtype) -> np.ndarray:
-    """An array field; ``None`` entries of a float array become NaN."""
-    return np.array(values, dtype=dtype)
+__all__ = ["restore"]
 
 
 # The field annotations are strings (``from __future__ import annotations``).
 _SCALARS = {
     "int": json_int,
     "int | None": json_int,
-    "float": number,
+    "float": float_or_nan,
     "bool": bool,
     "str": str,
 }

@@ -11,7 +11,7 @@ from scipy import special, stats
 from statsmodels.stats.multitest import multipletests
 
 from .._json import fields_dict
-from ._restore import array, restore
+from ._restore import restore
 
 __all__ = [
     "FISHER_MIN_EXPECTED",
@@ -107,7 +107,7 @@ class CooccurrenceStats:
         matrices = {
             name: None
             if data[name] is None
-            else array(data[name], np.int64 if name == "counts" else np.float64)
+            else np.array(data[name], np.int64 if name == "counts" else np.float64)
             for name in _MATRICES
         }
         pairs = tuple(LabelPair.from_dict(pair) for pair in data["top_pairs"])

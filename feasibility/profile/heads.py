@@ -10,7 +10,7 @@ import numpy as np
 
 from .._json import fields_dict
 from ..vocab import Formulation
-from ._restore import array, restore
+from ._restore import restore
 
 __all__ = [
     "ClassSizeHistogram",
@@ -92,8 +92,8 @@ class ClassSizeHistogram:
             cls,
             data,
             formulation=Formulation(data["formulation"]),
-            samples=array(data["samples"], np.int64),
-            n_classes=array(data["n_classes"], np.int64),
+            samples=np.array(data["samples"], np.int64),
+            n_classes=np.array(data["n_classes"], np.int64),
         )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .._json import fields_dict
-from ._restore import array, restore
+from ._restore import restore
 
 __all__ = ["ImbalanceStats", "imbalance"]
 
@@ -36,8 +36,8 @@ class ImbalanceStats:
         return restore(
             cls,
             data,
-            irlbl=array(data["irlbl"], np.float64),
-            label_scumble=array(data["label_scumble"], np.float64),
+            irlbl=np.array(data["irlbl"], np.float64),
+            label_scumble=np.array(data["label_scumble"], np.float64),
         )
 
 

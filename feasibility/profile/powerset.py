@@ -9,8 +9,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import stats
 
-from .._json import fields_dict, json_safe
-from ._restore import array, number, restore
+from .._json import fields_dict, float_or_nan, json_safe
+from ._restore import restore
 from .heads import head_params
 
 __all__ = [
@@ -128,15 +128,15 @@ class LabelsetStats:
         return restore(
             cls,
             data,
-            counts=array([row["count"] for row in data["table"]], np.int64),
-            shares=array([row["share"] for row in data["table"]], np.float64),
+            counts=np.array([row["count"] for row in data["table"]], np.int64),
+            shares=np.array([row["share"] for row in data["table"]], np.float64),
             label_indptr=np.cumsum([0] + [len(m) for m in members], dtype=np.int64),
-            label_indices=array([j for m in members for j in m], np.int64),
+            label_indices=np.array([j for m in members for j in m], np.int64),
             label_names=tuple(label_names),
             tail_thresholds=tuple(int(t["fewer_than"]) for t in tail),
-            tail_shares=array([t["share_of_samples"] for t in tail], np.float64),
-            tail_labelsets=array([t["n_labelsets"] for t in tail], np.int64),
-            share_not_held=number(data["share_not_listed"]),
+            tail_shares=np.array([t["share_of_samples"] for t in tail], np.float64),
+            tail_labelsets=np.array([t["n_labelsets"] for t in tail], np.int64),
+            share_not_held=float_or_nan(data["share_not_listed"]),
         )
 
 

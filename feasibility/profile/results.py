@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from .._json import json_safe
-from ._restore import array, restore
+from ._restore import restore
 from .dependence import CooccurrenceStats
 from .duplicates import DuplicateRows
 from .heads import HeadSizes, SamplesPerClass
@@ -143,8 +143,8 @@ class LabelProfile:
             cls,
             data,
             label_names=label_names,
-            label_counts=array(data["label_counts"], np.int64),
-            label_frequencies=array(data["label_frequencies"], np.float64),
+            label_counts=np.array(data["label_counts"], np.int64),
+            label_frequencies=np.array(data["label_frequencies"], np.float64),
             labelsets=LabelsetStats.from_dict(data["labelsets"], label_names),
             unseen=UnseenStats.from_dict(data["unseen"]),
             pruning=tuple(PruneLevel.from_dict(level) for level in data["pruning"]),

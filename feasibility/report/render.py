@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .._files import write_files_atomically
 from ..errors import DatasetError, ParameterError
+from ..result import RESULT_KEYS
 from . import format as fmt
 from .charts import report_charts
 
@@ -30,9 +31,8 @@ __all__ = [
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
-REQUIRED_KEYS: tuple[str, ...] = (
-    "dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods",
-)
+#: The keys a report result must have (the stages of an AnalysisResult).
+REQUIRED_KEYS: tuple[str, ...] = RESULT_KEYS
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
     ">": "\\u003e",
