@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from joblib import cpu_count
 
-    from feasibility.curves import NoteKind, note_kind
+    from feasibility.curves import CurveNoteCode
     from feasibility.engines import torch_available
 
     print(f"cores: {cpu_count()}, torch installed: {torch_available()}, engine: {args.engine}")
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds, curves = _default_run(data, jobs=args.jobs, engine=args.engine)
         print(_describe(name, seconds, curves), flush=True)
         for note in curves.notes:
-            if note_kind(note) in (NoteKind.AUTO_BUDGET, NoteKind.BUDGET):
+            if note.code in (CurveNoteCode.AUTO_BUDGET, CurveNoteCode.BUDGET):
                 print(f"          note: {note}", flush=True)
         if name == "enron" and not args.skip_baseline:
             same_engine = seconds

@@ -9,12 +9,11 @@ that names the column or row, never in a numpy or pandas traceback.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import DatasetError, FeasibilityWarning, ParameterError
+from .errors import DatasetError, ParameterError
+from .notes import warn_note
 
 _OWNER = "MultilabelDataset.from_arrays"
 #: What to do with a text column of X, said once for every way it can reach us.
@@ -220,7 +219,7 @@ def features_from(value, feature_names, *, where: str):
     impute = impute_sparse if sp.issparse(matrix) else impute_dense
     matrix, notes = impute(matrix, list(names))
     for note in notes:
-        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=3)
+        warn_note(note, where=where, stacklevel=3)
     return matrix.astype(np.float32, copy=False), names, tuple(notes)
 
 

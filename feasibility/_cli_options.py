@@ -1,16 +1,15 @@
 """The command line's options: Typer declarations, their defaults read from the library's
-option dataclasses, and the parsers that turn flag text into the library's values.
+option dataclasses, and the one mapping from parameter names to flags (:func:`flag_message`).
 
 The defaults are written once, in :class:`~feasibility.curves.CurveOptions`,
-:class:`~feasibility.fit.FitOptions` and :class:`~feasibility.decide.DecisionOptions`; this
-module only shows them and maps flags to parameter names.
+:class:`~feasibility.fit.FitOptions`, :class:`~feasibility.profile.ProfileOptions` and
+:class:`~feasibility.decide.DecisionOptions`; this module only shows them.
+:mod:`feasibility._cli_build` turns the parsed flags into the library's values.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,7 @@ import typer
 from .curves.options import CurveOptions
 from .decide import DecisionOptions
 from .fit.options import FitOptions
+from .profile import LABELSET_TABLE_LIMIT, ProfileOptions
 from .vocab import Metric
 
 SourceArg = Annotated[
@@ -77,16 +77,36 @@ MissingLabelsOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")]
 
 
+# ----------------------------------------------------------------------------- profile options
+
+#: profile's defaults (ProfileOptions is where they are written).
+PROFILE_DEFAULTS = ProfileOptions()
+HiddenOpt = Annotated[
+    int | None,
+    typer.Option("--hidden", min=1, help="Penultimate layer width d used to size the output layers (default: the number of features)."),
+]
+AlphaOpt = Annotated[
+    float, typer.Option("--alpha", min=0.0, max=1.0, help="False discovery rate of the label-pair dependence tests.")
+]
+MaxPairsOpt = Annotated[int, typer.Option("--max-pairs", min=1, help="How many strongest dependent pairs to list.")]
+ProfileSeedOpt = Annotated[int, typer.Option("--seed", help="Seed for RAkEL subset sampling when L is large.")]
+MaxLabelsetsOpt = Annotated[
+    int, typer.Option("--max-labelsets", min=1, help="Longest labelset frequency table in --json.")
+]
+#: The longest labelset table of ``profile --json`` (the profile's own limit).
+MAX_LABELSETS_DEFAULT = LABELSET_TABLE_LIMIT
+
+
 # ----------------------------------------------------------------------------- curve options
 
 CURVES = "Learning curves"
 FITS = "Curve fits"
 #: learning_curves' defaults, read from the library (CurveOptions is where they are written).
-_CURVE = CurveOptions.defaults()
+CURVE_DEFAULTS = CurveOptions.defaults()
 #: fit_curves' defaults (FitOptions is where they are written).
-_FIT = FitOptions()
-_CURVE_HIDDEN_LAYERS = ",".join(str(width) for width in _CURVE["hidden_layer_sizes"])
-_CURVE_FORMULATIONS = ",".join(_CURVE["formulations"])
+FIT_DEFAULTS = FitOptions()
+HIDDEN_LAYERS_DEFAULT = ",".join(str(width) for width in CURVE_DEFAULTS["hidden_layer_sizes"])
+FORMULATIONS_DEFAULT = ",".join(CURVE_DEFAULTS["formulations"])
 FoldsOpt = Annotated[int, typer.Option("--folds", help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
 RepeatsOpt = Annotated[int, typer.Option("--repeats", help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
 SizesOpt = Annotated[
@@ -156,91 +176,10 @@ TargetOpt = Annotated[
 BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
 
 
-def _split_list(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _parse_sizes(text: str) -> list[int] | list[float]:
-    """Counts (all whole numbers >= 1) or fractions (all in (0, 1]) of the training part."""
-    from .errors import ParameterError
-
-    try:
-        numbers = [float(part) for part in _split_list(text)]
-    except ValueError:
-        numbers = []
-    if not numbers or not all(math.isfinite(n) and n > 0 for n in numbers):
-        raise ParameterError(
-            f"--sizes must be positive counts (100,400,1600) or fractions (0.1,0.5,1). Got {text!r} instead."
-        )
-    if all(n <= 1 for n in numbers) and any(n < 1 for n in numbers):
-        return numbers
-    if all(n.is_integer() for n in numbers):
-        return [int(n) for n in numbers]
-    raise ParameterError(
-        f"--sizes must be all whole counts or all fractions in (0, 1]. Got {text!r} instead."
-    )
-
-
-def _curve_options(
-    *, sizes=None, hidden_layers=None, formulations=None, budget=None, no_cache=False, **given
-) -> dict:
-    """Turn the command-line curve options into ``learning_curves`` keyword options; an
-    option not given keeps its :class:`~feasibility.curves.CurveOptions` default."""
-    from .errors import ParameterError
-
-    options = _CURVE | given
-    options["sizes"] = _parse_sizes(sizes) if sizes else None
-    if hidden_layers is not None:
-        try:
-            options["hidden_layer_sizes"] = tuple(int(part) for part in _split_list(hidden_layers))
-        except ValueError:
-            raise ParameterError(f"--hidden-layers must be integers separated by commas. Got {hidden_layers!r} instead.") from None
-    if formulations is not None:
-        options["formulations"] = tuple(_split_list(formulations))
-    options["budget"] = math.inf if budget == 0 else budget  # --budget 0: never cut
-    for name in ("engine", "model", "backend"):  # the command line's enums, as plain strings
-        options[name] = str(options[name])
-    options["use_cache"] = not no_cache
-    return options
-
-
-def _fit_options(*, target_n, target, n_bootstrap, seed) -> dict:
-    from .errors import ParameterError
-
-    targets: dict[str, float] | float | None = None
-    for item in target or []:
-        metric, _, value = item.rpartition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            raise ParameterError(f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead.") from None
-        if not 0 < number < 1:  # also refuses nan
-            raise ParameterError(
-                f"--target must be a score within (0, 1), as VALUE or METRIC=VALUE (e.g. 0.8 or "
-                f"subset_accuracy=0.5). Got {item!r} instead."
-            )
-        if metric:
-            targets = dict(targets) if isinstance(targets, dict) else {}
-            targets[metric] = number
-        else:
-            targets = number if targets is None else targets
-    options = {"n_bootstrap": n_bootstrap, "random_state": seed, "target": targets}
-    if target_n:
-        options["target_n"] = sorted(set(target_n))
-    from .pipeline import check_fit_options
-
-    check_fit_options(options)  # e.g. an unknown METRIC in --target, before any training
-    return options
-
-
-def _show_progress(as_json: bool) -> bool:
-    return not as_json and sys.stderr.isatty()
-
-
 # The decision's defaults are DecisionOptions'; the budget is shown in the unit users type.
-_DECISION = DecisionOptions()
-_METRIC_DEFAULT = Metric(_DECISION.metric)
-_MEMORY_BUDGET_DEFAULT = f"{_DECISION.memory_budget // 2**30}GiB"
+DECISION_DEFAULTS = DecisionOptions()
+METRIC_DEFAULT = Metric(DECISION_DEFAULTS.metric)
+MEMORY_BUDGET_DEFAULT = f"{DECISION_DEFAULTS.memory_budget // 2**30}GiB"
 
 
 MetricOpt = Annotated[
@@ -255,23 +194,14 @@ MemoryBudgetOpt = Annotated[
     str, typer.Option("--memory-budget", help="Memory allowed for the powerset output layer (float32), e.g. 1GiB, 500MB, 2e9.", rich_help_panel="Decision")
 ]
 MinPositivesOpt = Annotated[int, typer.Option("--min-positives", min=1, help="Positives each label needs for its sigmoid (checklist).", rich_help_panel="Decision")]
-
-
-def _parse_bytes(text: str) -> int:
-    from .errors import ParameterError
-
-    units = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-    cleaned = text.strip().lower().replace(" ", "")
-    number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = cleaned[len(number):]
-    try:
-        value = float(number) * units[unit]
-    except (KeyError, ValueError):
-        raise ParameterError(f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead.") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ParameterError(f"--memory-budget must be a positive, finite size. Got {text!r} instead.")
-    return int(value)
+ReportOutOpt = Annotated[
+    Path | None, typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it.")
+]
+LabelsOnlyOpt = Annotated[
+    bool, typer.Option("--labels-only", help="Skip the learning curves: only the checklist items the labels answer.")
+]
+ResultJsonArg = Annotated[Path, typer.Argument(help="A report's JSON (reports/<name>.json).")]
+RenderOutOpt = Annotated[Path | None, typer.Option("--out", help="HTML path (default: beside the JSON).")]
 
 
 #: Library parameter -> command-line flag, where the flag is not the parameter's name with

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:  # io imports this module
+    from .io.notes import LoadNote
 
 FeatureMatrix = np.ndarray | sp.csr_matrix
 
@@ -36,8 +40,9 @@ class MultilabelDataset:
         The path or embedded name that was loaded.
     format : str
         Which reader and which convention were detected, e.g. ``"arff/meka -C 6 (dense)"``.
-    notes : tuple of str
-        What the reader did that the user should know about.
+    notes : tuple of LoadNote
+        What the reader did that the user should know about (codes and their values;
+        ``str(note)`` is the sentence).
     """
 
     X: FeatureMatrix
@@ -48,7 +53,7 @@ class MultilabelDataset:
     name: str
     source: str
     format: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[LoadNote, ...] = field(default_factory=tuple)
 
     @property
     def n_samples(self) -> int:
@@ -99,7 +104,7 @@ class MultilabelDataset:
             "n_labels": self.n_labels,
             "label_names": list(self.label_names),
             "sparse": self.is_sparse,
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
 
     @classmethod

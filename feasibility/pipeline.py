@@ -17,17 +17,18 @@ from importlib import metadata
 from pathlib import Path
 
 from ._json import LARGE_INTEGERS_NOTE
-from .curves import learning_curves
+from .curves import CurveOptions, learning_curves
 from .dataset import MultilabelDataset, require_dataset
-from .decide import DecisionOptions, build_checklist, recommend
+from .decide import Checklist, DecisionOptions, build_checklist, recommend
 from .errors import invalid_parameter
 from .fit import FitOptions, fit_curves, with_sample_size
+from .profile import ProfileOptions
 from .profile import profile as profile_labels
 from .result import RESULT_KEYS, AnalysisResult, DatasetSummary, Methods
 
 __all__ = [
-    "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "report_paths",
-    "run_analysis", "run_pipeline",
+    "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "labels_checklist",
+    "report_paths", "run_analysis", "run_pipeline",
 ]
 
 #: Default folder of the reports, relative to the working directory.
@@ -63,14 +64,17 @@ def run_analysis(
     """Run every stage on a dataset and return the typed result.
 
     The cross-stage rules live here: every option is checked before any model is trained,
-    the target size joins the fits' target sizes, and the analytic sample sizes run as
-    their own stage after the fits.
+    the profile's pruning levels include the pruned-powerset curve's, the target size joins
+    the fits' target sizes, and the analytic sample sizes run as their own stage after the
+    fits.
 
     Parameters
     ----------
     dataset : MultilabelDataset
     profile_options : dict, optional
-        Keyword options of :func:`feasibility.profile.profile`.
+        Keyword options of :func:`feasibility.profile.profile`. Without ``prune_counts``,
+        the profile's pruning table gets the curves' ``prune_min_count`` beside its default
+        levels, so that the profile describes the labelsets the pruned-powerset curve keeps.
     curve_options : dict, optional
         Keyword options of :func:`feasibility.curves.learning_curves` (cached curves
         are reused through its ``cache_dir`` / ``use_cache``).
@@ -162,6 +166,9 @@ def _checked_options(
         metric=metric, target_n=target_n, memory_budget=memory_budget,
         min_positives=min_positives, owner=owner,
     )
+    if "prune_min_count" in curve_options and "prune_counts" not in profile_options:
+        level = CurveOptions(**curve_options).prune_min_count  # a bad one is said as the curves'
+        profile_options["prune_counts"] = sorted({*ProfileOptions.prune_counts, level})
     if target_n is not None and "target_n" not in fit_options:
         n = dataset.n_samples
         fit_options["target_n"] = sorted({n, 10 * n, int(target_n)})
@@ -194,6 +201,45 @@ def _methods(
         created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
         platform=f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
         large_integers=LARGE_INTEGERS_NOTE,
+    )
+
+
+def labels_checklist(
+    dataset: MultilabelDataset,
+    *,
+    metric: str = DecisionOptions.metric,
+    memory_budget: int = DecisionOptions.memory_budget,
+    min_positives: int = DecisionOptions.min_positives,
+) -> Checklist:
+    """Return the checklist items that the labels alone answer, without learning curves.
+
+    The dataset is profiled with the default options and the checklist is built without
+    curves or fits, so the items that need them are left out (``feasibility check
+    --labels-only``).
+
+    Parameters
+    ----------
+    dataset : MultilabelDataset
+    metric : str, default="f1_micro"
+    memory_budget : int, default=2**30
+        Bytes allowed for the powerset output layer (float32).
+    min_positives : int, default=10
+        Positives each label needs (checklist).
+
+    See Also
+    --------
+    run_analysis : every stage, with the whole checklist.
+
+    Examples
+    --------
+    >>> from feasibility import load
+    >>> labels_checklist(load("flags")).to_dict()["counts"]
+    {'pass': 5, 'warn': 4, 'fail': 0}
+    """
+    dataset = require_dataset(dataset, "labels_checklist")
+    return build_checklist(
+        dataset, profile_labels(dataset), None, None,
+        min_positives=min_positives, memory_budget=memory_budget, metric=metric,
     )
 
 

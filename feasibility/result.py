@@ -17,6 +17,7 @@ from .curves import LearningCurves
 from .dataset import MultilabelDataset
 from .decide import Checklist, Recommendation
 from .fit import CurveFits
+from .io.notes import LoadNote
 from .profile import LabelProfile
 
 __all__ = ["RESULT_KEYS", "AnalysisResult", "DatasetSummary", "Methods"]
@@ -40,7 +41,7 @@ class DatasetSummary:
     n_labels: int
     label_names: tuple[str, ...]
     sparse: bool
-    notes: tuple[str, ...] = ()
+    notes: tuple[LoadNote, ...] = ()
 
     @classmethod
     def of(cls, dataset: MultilabelDataset) -> DatasetSummary:
@@ -59,7 +60,7 @@ class DatasetSummary:
             "n_labels": self.n_labels,
             "label_names": list(self.label_names),
             "sparse": self.sparse,
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
 
     @classmethod
@@ -75,7 +76,7 @@ class DatasetSummary:
             n_labels=int(data["n_labels"]),
             label_names=tuple(data["label_names"]),
             sparse=bool(data["sparse"]),
-            notes=tuple(data.get("notes", ())),
+            notes=LoadNote.from_dicts(data.get("notes", ())),
         )
 
 

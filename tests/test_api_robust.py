@@ -21,7 +21,6 @@ import scipy.sparse as sp
 
 import feasibility
 from feasibility import MultilabelDataset
-from feasibility._json import json_safe
 from feasibility.cli import main
 from feasibility.decide import build_checklist
 from feasibility.errors import DatasetError, FeasibilityWarning, ParameterError
@@ -30,6 +29,7 @@ from feasibility.report.explain import item_texts
 from feasibility.report.render import read_result, render_html, write_report
 from feasibility.report.terminal import terminal_safe
 from feasibility.report.text_report import checklist_text
+from feasibility.result import Methods
 from feasibility.synthetic import make_latent_class_labels
 
 OSC = "a\x1b]0;pwned\x07b"  # would retitle the terminal if printed raw
@@ -206,7 +206,7 @@ def test_from_arrays_imputes_nan_and_inf_with_a_note():
     with pytest.warns(FeasibilityWarning, match="imputed 2 missing or non-finite"):
         ds = MultilabelDataset.from_arrays(X, [[0, 1], [1, 0], [1, 1]])
     assert np.isfinite(ds.X).all() and ds.X[0, 1] == 3.0 and ds.X[1, 0] == 2.0
-    assert any("imputed 2" in note for note in ds.notes)
+    assert any("imputed 2" in str(note) for note in ds.notes)
 
 
 @pytest.mark.parametrize(
@@ -382,17 +382,22 @@ def test_many_never_positive_labels_give_one_warning():
     assert messages[0].startswith("1,313 labels ('label_3', 'label_4'")
     assert "and 1,308 more) are never positive" in messages[0] and len(messages[0]) < 300
     assert "label 'label_2' is positive in every sample" in messages[1]
-    assert len([n for n in label_profile.notes if "never positive" in n]) == 1
+    assert len([n for n in label_profile.notes if "never positive" in str(n)]) == 1
 
 
 # -- 8. integers beyond 2^53 in the JSON ------------------------------------------------------
 
 
-def test_json_safe_writes_integers_beyond_2_53_as_strings():
-    assert json_safe(2**53 - 1) == 2**53 - 1 and json_safe(-(2**53) + 1) == -(2**53) + 1
-    assert json_safe(2**53) == str(2**53) and json_safe({"n": 2**60}) == {"n": str(2**60)}
-    assert json_safe(np.uint64(2**63)) == str(2**63)
-    assert json_safe(True) is True
+def test_to_dict_writes_integers_beyond_2_53_as_strings():
+    # every result's to_dict follows the rule; the methods' free-form options show it plainly
+    options = {"below": 2**53 - 1, "negative": -(2**53) + 1, "at": 2**53, "nested": {"n": 2**60},
+               "numpy": np.uint64(2**63), "flag": True}
+    methods = Methods(versions={}, seed=None, command_line=None, timings={}, curve_timings={},
+                      engine=None, options=options, created="", platform="")
+    written = methods.to_dict()["options"]
+    assert written == {"below": 2**53 - 1, "negative": -(2**53) + 1, "at": str(2**53),
+                       "nested": {"n": str(2**60)}, "numpy": str(2**63), "flag": True}
+    assert written["flag"] is True  # a bool stays a bool (True == 1 above would not tell)
 
 
 def test_report_json_keeps_2_to_the_L_exact_for_javascript(wide_result, tmp_path):

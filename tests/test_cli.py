@@ -6,7 +6,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from feasibility.cli import main
+from feasibility.curves import CurveOptions
+from feasibility.fit import FitOptions
 
 
 def test_info_embedded_text(capsys):
@@ -152,3 +156,27 @@ def test_curve_option_ranges_are_the_librarys_and_errors_name_the_flag(capsys):
     assert "--n-bootstrap must be an int >= 0" in capsys.readouterr().err
     assert main(["curves", "flags", "--model", "mlp", "--hidden-layers", "0"]) == 2
     assert "--hidden-layers must be" in capsys.readouterr().err
+
+
+class _Stop(Exception):
+    """Raised by a stand-in stage: the options it was called with are all a test needs."""
+
+
+def test_cli_curve_options_are_the_librarys_defaults(monkeypatch, tmp_path):
+    received = []
+
+    def stage(dataset, **options):
+        received.append(options)
+        raise _Stop
+
+    monkeypatch.setattr("feasibility.cli.learning_curves", stage)
+    monkeypatch.setattr("feasibility.cli.run_pipeline", stage)
+    for command in (["curves", "flags"], ["report", "flags", "--out", str(tmp_path)], ["check", "flags"]):
+        with pytest.raises(_Stop):
+            main(command)
+    curves, report, check = received
+    for curve_options in (curves, report["curve_options"], check["curve_options"]):
+        # no flag given: the library's defaults (a progress bar only at a terminal)
+        assert curve_options | {"progress": False} == CurveOptions.defaults()
+    library = {"n_bootstrap": FitOptions().n_bootstrap, "random_state": 0, "target": None}
+    assert report["fit_options"] == check["fit_options"] == library

@@ -12,24 +12,24 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, hamming_loss
+from sklearn.metrics import accuracy_score, f1_score, hamming_loss, jaccard_score
 from sklearn.preprocessing import StandardScaler
 
 from feasibility.curves import (
     FORMULATIONS,
     METRICS,
-    WARNING_KINDS,
+    WARNING_CODES,
     BudgetMode,
     CostModel,
+    CurveNote,
+    CurveNoteCode,
     CurveOptions,
     LearningCurves,
-    NoteKind,
     learning_curves,
-    note_kind,
     outer_splits,
     resolve_train_sizes,
 )
-from feasibility.curves.budget import _makespan, run_with_budget
+from feasibility.curves.budget import makespan, run_with_budget
 from feasibility.curves.jobs import Task
 from feasibility.curves.notes import is_warning
 from feasibility.dataset import MultilabelDataset
@@ -79,14 +79,14 @@ def test_resolve_train_sizes_default_is_geometric_from_max_50_2l():
 def test_resolve_train_sizes_caps_the_smallest_size_to_the_training_part():
     sizes, notes = resolve_train_sizes(30, n_labels=6)
     assert sizes.tolist() == [30]
-    assert "capped to 30" in notes[0]
+    assert notes[0].code == CurveNoteCode.SIZE_CAPPED and "capped to 30" in str(notes[0])
 
 
 def test_resolve_train_sizes_accepts_counts_and_fractions():
     assert resolve_train_sizes(200, n_labels=3, sizes=[150, 20])[0].tolist() == [20, 150]
     assert resolve_train_sizes(200, n_labels=3, sizes=[0.25, 1.0])[0].tolist() == [50, 200]
     sizes, notes = resolve_train_sizes(200, n_labels=3, sizes=[0.5, 0.501])
-    assert sizes.tolist() == [100] and "merged" in notes[0]
+    assert sizes.tolist() == [100] and "merged: [0.5, 0.501] -> [100]" in str(notes[0])
     with pytest.raises(ParameterError, match=r"counts <= the training part \(200 rows\)"):
         resolve_train_sizes(200, n_labels=3, sizes=[100, 201])
 
@@ -232,7 +232,7 @@ def test_learning_curves_predicts_a_constant_label_as_that_constant():
     sigmoid = curves.curves["sigmoid"]
     np.testing.assert_array_equal(sigmoid.n_classes, 2)  # two sigmoid outputs fitted
     np.testing.assert_array_equal(sigmoid.n_params, 2 * (3 + 1))
-    assert any("'never' (always 0)" in note for note in curves.notes)
+    assert any("'never' (always 0)" in str(note) for note in curves.notes)
     assert math.isnan(curves.sigmoid_r2_cs[1])
 
 
@@ -357,14 +357,28 @@ def test_learning_curves_cache_hit_and_miss(latent, tmp_path, monkeypatch):
     files = list(tmp_path.glob("curves-latent-class-labels-*.json"))
     assert len(files) == 1
     second = learning_curves(latent, **options | {"jobs": 2})  # jobs are not in the key
-    assert any(note.startswith("Loaded from the cache") for note in second.notes)
+    assert any(note.code == CurveNoteCode.CACHE_HIT for note in second.notes)
+    assert str(second.notes[-1]).startswith("Loaded from the cache")
     assert second.to_dict(timings=False)["curves"] == first.to_dict(timings=False)["curves"]
     third = learning_curves(latent, **options | {"seed": 4})
-    assert not any(note.startswith("Loaded from the cache") for note in third.notes)
+    assert not any(note.code == CurveNoteCode.CACHE_HIT for note in third.notes)
     assert len(list(tmp_path.glob("*.json"))) == 2
     explicit = tmp_path / "elsewhere"
     learning_curves(latent, **options | {"cache_dir": explicit})
     assert len(list(explicit.glob("*.json"))) == 1
+
+
+def test_learning_curves_cache_with_text_notes_is_not_read(latent, tmp_path):
+    options = FAST | {"use_cache": True, "cache_dir": tmp_path, "n_sizes": 2}
+    learning_curves(latent, **options)
+    (path,) = tmp_path.glob("*.json")
+    stored = json.loads(path.read_text())
+    stored["result"]["notes"] = ["engine='auto' chose scikit-learn (4 labelsets)."]
+    path.write_text(json.dumps(stored))  # as a version before notes were codes wrote it
+    with pytest.raises(ValueError, match="notes are sentences"):
+        LearningCurves.from_dict(stored["result"])
+    again = learning_curves(latent, **options)
+    assert not any(note.code == CurveNoteCode.CACHE_HIT for note in again.notes)
 
 
 def test_learning_curves_progress_is_quiet_when_stderr_is_not_a_tty(latent, capsys):
@@ -390,8 +404,8 @@ def test_cost_model_fits_a_power_law_and_clips_the_exponent():
 
 
 def test_makespan_is_longest_first_scheduling():
-    assert _makespan([3, 3, 2, 2, 2], 2) == 7
-    assert _makespan([5, 1], 4) == 5
+    assert makespan([3, 3, 2, 2, 2], 2) == 7
+    assert makespan([5, 1], 4) == 5
 
 
 class _FakeExecutor:
@@ -451,8 +465,8 @@ def test_budget_runs_the_jobs_predicted_to_fit_and_names_the_rest():
     assert ("powerset", 1600) in ran and ("powerset", 3200) not in ran
     assert ("sigmoid", 3200) in ran  # cheap jobs still run at the largest size
     assert len(outcome.notes) == 1
-    assert "Budget of 600 s" in outcome.notes[0]
-    assert "powerset at 3,200 (2 of 2 runs)" in outcome.notes[0]
+    assert str(outcome.notes[0]).startswith("Budget of 600 s: only the jobs predicted to fit")
+    assert "powerset at 3,200 (2 of 2 runs)" in str(outcome.notes[0])
     assert outcome.applied_budget == 600.0
 
 
@@ -467,8 +481,9 @@ def test_budget_none_applies_the_automatic_limit_only_when_needed():
     outcome = run_with_budget(
         large, executor=_FakeExecutor(), budget=None, started=time.perf_counter(), bar=_NoBar()
     )
-    assert outcome.notes[0].startswith("No budget was given")
-    assert "automatic limit of 15 min" in outcome.notes[0]
+    assert outcome.notes[0].code == CurveNoteCode.AUTO_BUDGET
+    assert str(outcome.notes[0]).startswith("No budget was given")
+    assert "automatic limit of 15 min" in str(outcome.notes[0])
     assert outcome.applied_budget == 900.0
     assert len(outcome.results) == len(large) - 2
 
@@ -516,12 +531,10 @@ def test_learning_curves_rejects_too_few_samples():
 def test_curve_options_hold_the_only_defaults_and_normalise():
     import inspect
 
-    from feasibility.cli import _curve_options
-
     defaults = CurveOptions.defaults()
     signature = inspect.signature(learning_curves).parameters
     assert {name: signature[name].default for name in defaults} == defaults
-    assert _curve_options() == defaults  # the command line reads them too
+    # the command line reads them too: test_cli.py::test_cli_curve_options_are_the_librarys_defaults
     options = CurveOptions(sizes=[100, 20], formulations="powerset", budget=math.inf)
     assert options.sizes == (100, 20) and options.formulations == ("powerset",)
     assert options.budget_mode == BudgetMode.UNLIMITED
@@ -538,7 +551,7 @@ def test_formulation_curve_summaries_are_those_of_its_json(latent_curves):
     assert curve.n_runs_done.tolist() == data["n_runs_done"]
 
 
-def test_every_note_has_a_kind_and_warnings_point_at_the_caller(tmp_path):
+def test_every_note_has_a_code_and_warnings_point_at_the_caller(tmp_path):
     X = np.random.default_rng(0).normal(size=(150, 3))
     Y = np.column_stack([X[:, 0] > 0, np.zeros(150), X[:, 1] > 0]).astype(np.uint8)
     data = MultilabelDataset.from_arrays(X, Y)
@@ -548,10 +561,13 @@ def test_every_note_has_a_kind_and_warnings_point_at_the_caller(tmp_path):
             warnings.simplefilter("always")
             curves = learning_curves(data, **options, budget=1e-3, sizes=[0.2, 0.4, 0.6, 1.0])
         assert {w.filename for w in caught} == {__file__}
-        assert {str(w.message) for w in caught} == {n for n in curves.notes if is_warning(n)}
-    kinds = [note_kind(note) for note in curves.notes]
-    assert kinds == [NoteKind.CONSTANT_LABELS, NoteKind.BUDGET, NoteKind.CACHE_HIT]
-    assert NoteKind.CONSTANT_LABELS in WARNING_KINDS and NoteKind.CACHE_HIT not in WARNING_KINDS
+        assert {str(w.message) for w in caught} == {str(n) for n in curves.notes if is_warning(n)}
+    codes = [note.code for note in curves.notes]
+    assert codes == [CurveNoteCode.CONSTANT_LABELS, CurveNoteCode.BUDGET, CurveNoteCode.CACHE_HIT]
+    assert CurveNoteCode.CONSTANT_LABELS in WARNING_CODES
+    assert CurveNoteCode.CACHE_HIT not in WARNING_CODES
+    # the notes round-trip through the JSON (and the cache)
+    assert CurveNote.from_dicts([n.to_dict() for n in curves.notes]) == curves.notes
 
 
 def test_learning_curves_mlp_model(latent):
@@ -602,14 +618,27 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def test_scores_count_an_empty_labelset_predicted_empty_as_a_match():
-    from feasibility.curves.jobs import _scores
-
-    Y = np.array([[0, 0], [1, 0], [0, 0], [0, 1]])
-    perfect = _scores(Y, Y)
-    assert perfect["f1_samples"] == 1.0 and perfect["jaccard"] == 1.0
-    # Rows: wrong, right, right (both empty), wrong -> 0.5.
-    half = _scores(Y, np.array([[1, 0], [1, 0], [0, 0], [0, 0]]))
-    assert half["f1_samples"] == 0.5 and half["jaccard"] == 0.5
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 2))
+    Y = (X + rng.normal(scale=0.5, size=X.shape) > 0.6).astype(np.uint8)  # half the rows empty
+    curve = learning_curves(
+        MultilabelDataset.from_arrays(X, Y), **FAST, formulations=["sigmoid"]
+    ).curves["sigmoid"]
+    # The cell (run 0, largest size) by hand, as in the scikit-learn test above.
+    _, _, train, test = outer_splits(Y, folds=3, seed=0)[0]
+    rows = train[: curve.train_sizes[-1]]
+    scaler = StandardScaler().fit(X[rows])
+    X_train, X_test = scaler.transform(X[rows]), scaler.transform(X[test])
+    predicted = np.column_stack(
+        [LogisticRegression(max_iter=300).fit(X_train, Y[rows, j]).predict(X_test) for j in range(2)]
+    )
+    both_empty = ~Y[test].any(axis=1) & ~predicted.any(axis=1)
+    assert both_empty.any() and (Y[test] != predicted).any()  # matches, misses and empty rows
+    for metric, score in (("f1_samples", f1_score), ("jaccard", jaccard_score)):
+        expected = score(Y[test], predicted, average="samples", zero_division=1)
+        assert curve.scores[metric][0, -1] == pytest.approx(expected)
+        # counting an empty row predicted empty as 0 would give less
+        assert expected > score(Y[test], predicted, average="samples", zero_division=0)
 
 
 def test_learning_curves_refuses_a_dataset_without_features():

@@ -10,6 +10,7 @@ import dataclasses
 import inspect
 import json
 import math
+import re
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,7 @@ from feasibility.fit import (
 )
 from feasibility.fit.bootstrap import _calibration, _expansion, _moments, _noise_halfwidth
 from feasibility.fit.derived import _samples_needed
-from feasibility.report.text_curves import _needed, curves_text
+from feasibility.report.text_curves import curves_text
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 SIZES = np.array([50, 90, 160, 280, 500, 900, 1600, 3200])
@@ -443,11 +444,18 @@ def test_curves_text_prints_cap_only_for_beyond_cap_and_question_mark_for_unknow
     beyond = {"status": "reachable", "p_reachable": 0.6, "cap": SEARCH_CAP,
               "n": {"estimate": 1600.0, "low": 900.0, "high": None, "estimate_beyond_cap": False,
                     "low_beyond_cap": False, "high_beyond_cap": True}}
-    assert _needed(beyond).startswith("1,600 [900, >cap]")
     unknown = {"status": "reachable", "p_reachable": None, "cap": SEARCH_CAP,
                "n": {"estimate": 1600.0, "low": None, "high": None}}
-    assert _needed(unknown).startswith("1,600 [?, ?]")
-    assert _needed({"status": "unknown", "n": {"estimate": None, "low": None, "high": None}}) == "unknown"
+    never = {"status": "unknown", "n": {"estimate": None, "low": None, "high": None}}
+    names = ("sigmoid", "powerset", "pruned-powerset")
+    entries = zip(names, (beyond, unknown, never), strict=True)
+    fits = {"fits": {name: {"f1_micro": {"samples_needed": entry}} for name, entry in entries}}
+    # a row per formulation, its cells apart by 2+ spaces: ..., samples needed, per doubling
+    rows = [re.split(r"\s{2,}", line.strip()) for line in curves_text({}, fits).splitlines()]
+    needed = {cells[0]: cells[-2] for cells in rows if cells[0] in names}
+    assert needed["sigmoid"].startswith("1,600 [900, >cap]")
+    assert needed["powerset"].startswith("1,600 [?, ?]")
+    assert needed["pruned-powerset"] == "unknown"
 
 
 def test_fit_curve_max_train_size_uses_only_smaller_sizes():
@@ -540,9 +548,11 @@ def test_fit_curves_to_dict_is_json_safe_with_nan_cells_and_warns_with_notes():
     assert set(entry["at_target"]) == {"4000", "40000"}
     assert set(data) >= {"fits", "crossover", "coverage", "sample_size", "options", "notes"}
     few = make_curves({"sigmoid": pow3, "powerset": pow3}, sizes=SIZES[:1])
-    with pytest.warns(FeasibilityWarning, match="only 1 size"):
+    with pytest.warns(FeasibilityWarning, match="first: sigmoid .*: only 1 size"):
         sparse = fit_curves(few, n_bootstrap=5)
-    assert any("only 1 size" in note for note in sparse.notes)
+    assert any(str(note).startswith("sigmoid f1_micro: only 1 size") for note in sparse.notes)
+    assert sparse.notes[0].to_dict()["formulation"] == "sigmoid"  # the curve is a value
+    assert CurveFits.from_dict(sparse.to_dict()).notes == sparse.notes
     json.dumps(sparse.to_dict(), allow_nan=False)
 
 
@@ -598,7 +608,7 @@ def test_sample_size_is_its_own_stage():
     # its notes follow the fits' own, and each is warned
     assert sized.notes[: len(fits.notes)] == fits.notes
     assert sized.notes[len(fits.notes) :] == sized.sample_size.notes
-    assert [str(w.message) for w in caught] == list(sized.sample_size.notes)
+    assert [str(w.message) for w in caught] == [str(note) for note in sized.sample_size.notes]
     assert sized.to_dict()["fits"] == fits.to_dict()["fits"]
 
 

@@ -59,8 +59,8 @@ def test_load_meka_dense_general_path(tmp_path):
     np.testing.assert_allclose(ds.X[:, 2:], np.eye(3))
     assert ds.n_inputs == 4
     assert "meka -C 2" in ds.format and "general parser" in ds.format
-    assert any("string" in note for note in ds.notes)
-    assert any("imputed 1 missing" in note for note in ds.notes)
+    assert any("string" in str(note) for note in ds.notes)
+    assert any("imputed 1 missing" in str(note) for note in ds.notes)
 
 
 def test_load_meka_negative_c_labels_last(tmp_path):
@@ -199,7 +199,7 @@ def test_load_csv_label_columns_and_text_features(tmp_path):
     assert ds.label_names == ("y1", "y2")
     assert ds.feature_names == ("size", "colour=blue", "colour=green", "colour=red")
     assert ds.n_inputs == 3
-    assert any("'id'" in note for note in ds.notes)
+    assert any("'id'" in str(note) for note in ds.notes)
     last = load(path, labels_last=2)
     np.testing.assert_array_equal(last.Y, ds.Y)
 
@@ -306,7 +306,7 @@ def test_error_missing_labels_and_drop_option(tmp_path):
     ds = load(path, missing_labels="drop")
     assert ds.n_samples == 2
     np.testing.assert_allclose(ds.X[:, 0], [1, 4])
-    assert any("dropped 2 row(s)" in note for note in ds.notes)
+    assert any("dropped 2 row(s)" in str(note) for note in ds.notes)
 
 
 def test_error_wrong_number_of_values_names_line(tmp_path):
@@ -423,7 +423,7 @@ def test_non_finite_and_out_of_range_features_are_imputed(tmp_path):
     assert np.isfinite(ds.X).all()
     np.testing.assert_allclose(ds.X[:, 0], [2.0, 1.0, 3.0])  # inf -> mean of 1 and 3
     np.testing.assert_allclose(ds.X[:, 1], [3.0, 2.0, 4.0])  # 1e300 overflows float32
-    assert any("non-finite" in note for note in ds.notes)
+    assert any("non-finite" in str(note) for note in ds.notes)
 
 
 def test_labels_only_file_loads_and_hashes(tmp_path):

@@ -175,7 +175,7 @@ def test_load_arff_with_utf8_bom(tmp_path):
         ds = load(write(path, codecs.BOM_UTF8 + ACCENTED.encode("utf-8"), compress))
         assert_same_data(ds, expected)
         assert ds.label_names == ("café", "naïve")
-        assert not any("UTF" in note for note in ds.notes)
+        assert not any("UTF" in str(note) for note in ds.notes)
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_load_arff_utf16_is_decoded_with_a_note(tmp_path, encoded, described, co
         ds = load(path)
     assert_same_data(ds, expected)
     assert ds.label_names == ("café", "naïve")
-    assert any(note.startswith(f"decoded from {described}") for note in ds.notes)
+    assert any(str(note).startswith(f"decoded from {described}") for note in ds.notes)
 
 
 def test_load_arff_broken_utf16_is_refused(tmp_path):
@@ -215,8 +215,8 @@ def test_load_arff_latin1_names_are_decoded_with_a_note(tmp_path, compress):
     assert_same_data(ds, expected)
     assert ds.label_names == ("café", "naïve")
     # The first byte that is not UTF-8 is the 'é' of the comment on line 1.
-    assert any("not valid UTF-8 (first at line 1, byte 0xE9)" in note for note in ds.notes)
-    assert any("Windows-1252" in note for note in ds.notes)
+    assert any("not valid UTF-8 (first at line 1, byte 0xE9)" in str(note) for note in ds.notes)
+    assert any("Windows-1252" in str(note) for note in ds.notes)
 
 
 def test_load_arff_utf8_and_cp1252_in_one_file(tmp_path):
@@ -224,7 +224,7 @@ def test_load_arff_utf8_and_cp1252_in_one_file(tmp_path):
     text = ACCENTED.replace("café", "prix€").encode("utf-8").replace("€".encode(), b"\x80")
     ds = loaded_quietly(write(tmp_path / "both.arff", text))
     assert ds.label_names == ("prix€", "naïve")
-    assert any("first at line 3, byte 0x80" in note for note in ds.notes)
+    assert any("first at line 3, byte 0x80" in str(note) for note in ds.notes)
 
 
 def test_load_csv_latin1_column_names_are_decoded(tmp_path):
@@ -234,7 +234,7 @@ def test_load_csv_latin1_column_names_are_decoded(tmp_path):
         ds = load(path, labels=["café", "naïve"])
     assert ds.label_names == ("café", "naïve")
     np.testing.assert_array_equal(ds.Y, [[1, 0], [0, 1], [1, 1]])
-    assert any("not valid UTF-8 (first at line 1, byte 0xE9)" in note for note in ds.notes)
+    assert any("not valid UTF-8 (first at line 1, byte 0xE9)" in str(note) for note in ds.notes)
 
 
 def test_load_csv_utf16_is_decoded(tmp_path):
@@ -243,7 +243,7 @@ def test_load_csv_utf16_is_decoded(tmp_path):
     with pytest.warns(FeasibilityWarning, match="wide.csv: decoded from UTF-16"):
         ds = load(path, labels=["café", "naïve"])
     assert ds.label_names == ("café", "naïve") and ds.feature_names == ("x",)
-    assert any(note.startswith("decoded from UTF-16") for note in ds.notes)
+    assert any(str(note).startswith("decoded from UTF-16") for note in ds.notes)
 
 
 # ----------------------------------------------------------------------------- the recoder
@@ -293,7 +293,7 @@ def test_recoder_output_does_not_depend_on_where_the_stream_is_cut(case):
         streamed = b"".join(recoder.recode(pieces))
     assert streamed == whole
     # The example quoted in a note comes from the piece at hand; the rest must agree.
-    assert [n.split(" (e.g.")[0] for n in recoder.notes] == [
-        n.split(" (e.g.")[0] for n in whole_notes
+    assert [str(n).split(" (e.g.")[0] for n in recoder.notes] == [
+        str(n).split(" (e.g.")[0] for n in whole_notes
     ]
     whole.decode("utf-8")  # always valid UTF-8

@@ -34,7 +34,7 @@ def test_load_csv_all_missing_feature_columns_are_dropped_with_a_note(tmp_path):
         ds = load(path, labels_last=2)
     assert ds.feature_names == ("x",)
     assert ds.n_inputs == 3
-    assert any("dropped 2 feature column(s) without any value" in note for note in ds.notes)
+    assert any("dropped 2 feature column(s) without any value" in str(note) for note in ds.notes)
 
 
 def test_load_csv_only_feature_column_empty_loads_like_a_labels_only_file(tmp_path):
@@ -43,7 +43,7 @@ def test_load_csv_only_feature_column_empty_loads_like_a_labels_only_file(tmp_pa
     with pytest.warns(FeasibilityWarning):
         ds = load(path, labels_last=2)
     assert ds.n_features == 0 and ds.n_samples == 3
-    assert any("'e'" in note for note in ds.notes)
+    assert any("'e'" in str(note) for note in ds.notes)
 
 
 # ----------------------------------------------------------------------------- 2. empty labelsets
@@ -53,7 +53,7 @@ def test_load_csv_empty_tag_cell_is_an_empty_labelset_not_a_missing_one(tmp_path
     path = write(tmp_path / "t.csv", 'x,tags\n1,a|b\n2,\n3,""\n4,b\n5, \n')
     ds = load(path, label_column="tags", label_sep="|")
     np.testing.assert_array_equal(ds.Y, [[1, 1], [0, 0], [0, 0], [0, 1], [0, 0]])
-    assert not any("missing" in note for note in ds.notes)
+    assert not any("missing" in str(note) for note in ds.notes)
 
 
 def test_load_csv_missing_marker_in_tag_column_is_a_missing_labelset(tmp_path):
@@ -131,7 +131,7 @@ def test_load_csv_duplicate_feature_names_are_kept_and_made_unique(tmp_path):
         ds = load(path, labels_last=2)
     assert ds.feature_names == ("x", "x.2", "x.1")
     np.testing.assert_array_equal(_dense(ds.X), [[1, 2, 3], [4, 5, 6]])
-    assert any("'x' names columns 1, 2" in note for note in ds.notes)
+    assert any("'x' names columns 1, 2" in str(note) for note in ds.notes)
 
 
 def test_load_csv_header_is_read_with_quotes_bom_and_separator(tmp_path):
@@ -206,7 +206,7 @@ def test_load_csv_missing_markers_are_not_bad_numbers(tmp_path):
     path = write(tmp_path / "m.csv", text)
     ds = load(path, labels_last=2)
     np.testing.assert_allclose(_dense(ds.X)[:, 0], [1, 2, 2, 2, 2, 2, 3])
-    assert any("imputed 5" in note for note in ds.notes)
+    assert any("imputed 5" in str(note) for note in ds.notes)
 
 
 def test_load_csv_text_columns_with_a_few_numbers_stay_text(tmp_path):
@@ -216,7 +216,7 @@ def test_load_csv_text_columns_with_a_few_numbers_stay_text(tmp_path):
     frame.write_csv(tmp_path / "t.csv")
     ds = load(tmp_path / "t.csv", labels_last=2)
     assert ds.feature_names == ("code=7", "code=blue", "code=green", "code=red")
-    assert any("'id'" in note and "identifiers" in note for note in ds.notes)
+    assert any("'id'" in str(note) and "identifiers" in str(note) for note in ds.notes)
 
 
 def test_load_csv_decimal_commas_in_a_semicolon_file_are_numbers(tmp_path):
@@ -258,7 +258,7 @@ def test_load_csv_blank_lines_are_skipped(tmp_path):
         ds = load(path, labels_last=2)
     assert ds.n_samples == 3
     np.testing.assert_array_equal(ds.Y, [[0, 1], [1, 0], [1, 1]])
-    assert any("skipped 1 blank line(s) (the first is line 3)" in note for note in ds.notes)
+    assert any("skipped 1 blank line(s) (the first is line 3)" in str(note) for note in ds.notes)
 
 
 def test_load_csv_lines_ending_with_the_separator(tmp_path):
@@ -300,7 +300,7 @@ def test_load_csv_label_sep_that_never_occurs_warns_with_the_likely_one(tmp_path
     path = write(tmp_path / "t.csv", "x,tags\n1,a;b\n2,b\n3,a;c\n4,c\n")
     with pytest.warns(FeasibilityWarning, match="never occurs.*pass --label-sep ';'"):
         ds = load(path, label_column="tags", label_sep="|")
-    assert any("every cell became one label" in note for note in ds.notes)
+    assert any("every cell became one label" in str(note) for note in ds.notes)
 
 
 def test_load_csv_text_label_column_without_label_sep_suggests_one(tmp_path):
@@ -366,7 +366,7 @@ def test_load_mostly_zero_csv_and_parquet_are_stored_sparse(tmp_path):
         ds = load(path, labels_last=3)
         assert ds.is_sparse and isinstance(ds.X, sp.csr_matrix) and ds.X.dtype == np.float32
         assert "(sparse)" in ds.format
-        assert any(note.startswith("stored X as sparse: 1.0% non-zeros") for note in ds.notes)
+        assert any(str(note).startswith("stored X as sparse: 1.0% non-zeros") for note in ds.notes)
         np.testing.assert_array_equal(ds.X.toarray(), X)
 
 
@@ -413,7 +413,7 @@ def test_unnamed_row_index_column_is_dropped(tmp_path):
     path = write(tmp_path / "i.csv", ",x,a,b\n0,1.5,0,1\n1,2.5,1,0\n2,3.5,1,1\n")
     ds = load(path, labels_last=2)
     assert ds.feature_names == ("x",)
-    assert any("row index" in note for note in ds.notes)
+    assert any("row index" in str(note) for note in ds.notes)
     frame = pl.DataFrame(
         {"__index_level_0__": [4, 9, 2], "x": [1.5, 2.5, 3.5], "a": [0, 1, 1], "b": [1, 0, 1]}
     )

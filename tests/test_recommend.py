@@ -426,7 +426,8 @@ def test_recommend_budget_cut_largest_size_uses_fitted_curves_with_a_note(toy_pr
     assert c.difference == pytest.approx(float(cand.predict([80])[0] - sig.predict([80])[0]))
     where = _compared_at(rec)
     assert "fitted curves at 80" in where and "not every formulation was measured at 80" in where
-    assert sum("was not run for every formulation" in note for note in _json(rec)["notes"]) == 1
+    texts = [note_text(note) for note in _json(rec)["notes"]]  # the JSON keeps the codes
+    assert sum("was not run for every formulation" in text for text in texts) == 1
     # without fits: the largest size that every formulation reached, said so in a note
     with pytest.warns(FeasibilityWarning, match="compared at 40"):
         rec = recommend(toy_profile, curves, None)
@@ -603,4 +604,6 @@ def test_decision_warning_message_is_the_note_sentence(toy_profile):
     curves = _cut(_curves(BETTER, WORSE), "powerset", slice(None))
     with pytest.warns(DecisionWarning) as record:
         rec = recommend(toy_profile, curves, None)
-    assert [str(w.message) for w in record] == _json(rec)["notes"]
+    assert [str(w.message) for w in record] == [note_text(n) for n in _json(rec)["notes"]]
+    assert _json(rec)["notes"] == [note.to_dict() for note in rec.notes]
+    assert Recommendation.from_dict(rec.to_dict()).notes == rec.notes

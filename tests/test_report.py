@@ -70,6 +70,17 @@ def test_render_html_escapes_label_feature_and_file_names(html):
     assert EVIL in json.dumps(json.loads(specs.group(1)), ensure_ascii=False)
 
 
+def test_render_html_writes_the_notes_and_escapes_their_names(result):
+    page = json.loads(json.dumps(result))
+    # notes are codes in the JSON; the page writes their sentences, names escaped
+    page["profile"]["notes"] = [
+        {"code": "never_positive", "n_labels": 1, "labels": [EVIL], "dataset": "evil<name>"}
+    ]
+    html = render_html(page)
+    assert EVIL not in html
+    assert "label &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is never positive in evil&lt;name&gt;" in html
+
+
 def test_render_html_is_self_contained(html):
     assert html.count("window.vegaEmbed=") == 1  # the library is inlined once
     assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)

@@ -111,3 +111,19 @@ def test_render_refuses_a_json_that_cannot_be_rebuilt(stored_result, tmp_path):
     path.write_text(json.dumps(broken))
     assert main(["render", str(path)]) == 2
     assert not (tmp_path / "broken.html").exists()
+
+
+def test_render_refuses_a_json_with_notes_written_as_sentences(stored_result, tmp_path, capsys):
+    """A report JSON of a version before notes were codes: one line, no traceback."""
+    from feasibility.cli import main
+
+    old = copy.deepcopy(stored_result)
+    old["curves"]["notes"] = ["engine='auto' chose scikit-learn (54 labelsets)."]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    assert main(["render", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "notes are sentences" in err and "curves.notes" in err
+    assert not (tmp_path / "old.html").exists()
+    with pytest.raises(DatasetError, match="is not of type 'object'"):
+        validate_report_json(old)

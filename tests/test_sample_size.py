@@ -139,7 +139,7 @@ def test_analytic_sample_size_falls_back_to_conservative_r2_when_overfitted():
     maximum = max_r2_cs([0.2, 0.8])
     assert result.per_label[0].result.r2_cs == pytest.approx(CONSERVATIVE_NAGELKERKE * maximum)
     assert result.powerset_r2_source == "conservative"
-    assert any("conservative" in note for note in result.notes)
+    assert any("conservative" in str(note) for note in result.notes)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         data = analytic_sample_size(curves).to_dict()

@@ -12,8 +12,8 @@ Modules, by concern: :mod:`.options` (:class:`CurveOptions`, the only defaults),
 :mod:`.experiment` (:func:`learning_curves`), :mod:`.splits` (folds and sizes),
 :mod:`.jobs` (one job), :mod:`.execution` (loky, Dask, progress bar), :mod:`.budget` (cost
 model and time budget), :mod:`.assemble` (job results to arrays), :mod:`.results`
-(:class:`LearningCurves` and its JSON), :mod:`.cache` and :mod:`.notes` (every note's text
-and kind).
+(:class:`LearningCurves` and its JSON), :mod:`.cache` and :mod:`.notes` (every note's code
+and values; the sentences are the report's).
 """
 
 from ..labelsets import prune_labelsets, unique_rows, unseen_labelset_share
@@ -21,7 +21,7 @@ from ..vocab import FORMULATIONS, METRICS
 from .budget import AUTO_BUDGET_SECONDS, CostModel
 from .cache import CACHE_VERSION, default_cache_dir
 from .experiment import learning_curves
-from .notes import WARNING_KINDS, NoteKind, note_kind
+from .notes import WARNING_CODES, CurveNote, CurveNoteCode
 from .options import BACKENDS, BudgetMode, CurveOptions
 from .results import FormulationCurve, LearningCurves, size_moments
 from .splits import outer_splits, resolve_train_sizes
@@ -32,16 +32,16 @@ __all__ = [
     "CACHE_VERSION",
     "FORMULATIONS",
     "METRICS",
-    "WARNING_KINDS",
+    "WARNING_CODES",
     "BudgetMode",
     "CostModel",
+    "CurveNote",
+    "CurveNoteCode",
     "CurveOptions",
     "FormulationCurve",
     "LearningCurves",
-    "NoteKind",
     "default_cache_dir",
     "learning_curves",
-    "note_kind",
     "outer_splits",
     "prune_labelsets",
     "resolve_train_sizes",

@@ -10,7 +10,7 @@ import numpy as np
 from ..vocab import METRICS, Formulation
 from .budget import Outcome
 from .jobs import Grid
-from .notes import not_converged_note
+from .notes import CurveNote, not_converged_note
 from .results import FormulationCurve, LearningCurves
 
 __all__ = ["assemble"]
@@ -26,7 +26,7 @@ def assemble(
     outcome: Outcome,
     engine_name: str,
     options: dict,
-    notes: list[str],
+    notes: list[CurveNote],
     timings: dict,
 ) -> LearningCurves:
     """Build the result; ``notes`` gets the convergence note when some fit hit its cap."""
@@ -109,8 +109,9 @@ def _r2_inputs(grid: Grid, results: dict[int, dict], n_labels: int):
     return r2_sigmoid, r2_powerset, {f: r2_sizes[f] for f in grid.formulations if f in r2_sizes}
 
 
-def _not_converged(grid: Grid, results: dict[int, dict]) -> str:
-    """``"powerset: 3 of 40, ..."``: jobs whose fit hit its iteration cap, per formulation."""
+def _not_converged(grid: Grid, results: dict[int, dict]) -> list[tuple[str, int, int]]:
+    """``[("powerset", 3, 40), ...]``: jobs whose fit hit its iteration cap, and the jobs, per
+    formulation (only those with some)."""
     counts = []
     for formulation in grid.formulations:
         tasks = [t for t in grid.tasks if t.formulation == formulation]
@@ -118,5 +119,5 @@ def _not_converged(grid: Grid, results: dict[int, dict]) -> str:
             1 for t in tasks if t.task_id in results and not results[t.task_id]["converged"]
         )
         if failed:
-            counts.append(f"{formulation}: {failed} of {len(tasks)}")
-    return ", ".join(counts)
+            counts.append((str(formulation), failed, len(tasks)))
+    return counts

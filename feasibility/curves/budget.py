@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .jobs import Task
-from .notes import budget_note
+from .notes import CurveNote, budget_note
 
-__all__ = ["AUTO_BUDGET_SECONDS", "CostModel", "Outcome", "run_with_budget"]
+__all__ = ["AUTO_BUDGET_SECONDS", "CostModel", "Outcome", "makespan", "run_with_budget"]
 
 #: When ``budget=None`` and the whole grid is predicted to take longer than this, the
 #: experiment runs what fits in this many seconds and says so in its notes.
@@ -82,8 +82,24 @@ class CostModel:
         return float(seconds[-1] * (size / sizes[-1]) ** self.exponent(formulation))
 
 
-def _makespan(seconds: Sequence[float], n_workers: int) -> float:
-    """Wall time of running jobs on ``n_workers``, longest first (LPT scheduling)."""
+def makespan(seconds: Sequence[float], n_workers: int) -> float:
+    """Return the wall time of running jobs on ``n_workers``, longest first (LPT scheduling).
+
+    Each job, longest first, goes to the worker that is free first (Graham's LPT rule);
+    the budget planner predicts the wall time of one training size with it.
+
+    Parameters
+    ----------
+    seconds : sequence of float
+        The predicted seconds of each job.
+    n_workers : int
+        Parallel workers (below 1 counts as 1).
+
+    Examples
+    --------
+    >>> makespan([3, 3, 2, 2, 2], 2)
+    7.0
+    """
     loads = [0.0] * max(1, n_workers)
     for value in sorted(seconds, reverse=True):
         loads[loads.index(min(loads))] += value
@@ -95,7 +111,7 @@ class Outcome:
     """What :func:`run_with_budget` ran: job results by ``task_id``, notes and seconds."""
 
     results: dict[int, dict]
-    notes: list[str]
+    notes: list[CurveNote]
     seconds: float
     applied_budget: float | None  # the limit that applied (None: none did)
     predicted_grid_seconds: float | None  # after the probe sizes (None: nothing left then)
@@ -157,7 +173,7 @@ def run_with_budget(tasks: list[Task], *, executor, budget, started: float, bar)
         elapsed = time.perf_counter() - started
         predicted = runner.predict(pending)
         remaining = sum(
-            _makespan(
+            makespan(
                 [predicted[t.task_id] for t in pending if t.level == level], executor.n_workers
             )
             for level in levels
@@ -245,7 +261,7 @@ def _plan(
         ):
             continue
         trial = per_level | {task.level: per_level.get(task.level, []) + [predicted[task.task_id]]}
-        wall = sum(_makespan(v, n_workers) for v in trial.values())
+        wall = sum(makespan(v, n_workers) for v in trial.values())
         if wall <= seconds_left:
             per_level = trial
             planned.add(task.task_id)

@@ -11,18 +11,17 @@ import hashlib
 import json
 import os
 import tempfile
-import warnings
 from pathlib import Path
 
 from .._json import json_safe
-from ..errors import FeasibilityWarning
-from .notes import cache_note
+from ..notes import warn_note
+from .notes import cache_not_written_note, cache_note
 from .results import LearningCurves
 
 __all__ = ["CACHE_VERSION", "cache_key", "cache_path", "default_cache_dir", "read_cache"]
 
-#: Bump when the meaning of cached results changes.
-CACHE_VERSION = 2  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard
+#: Bump when the meaning or the form of cached results changes.
+CACHE_VERSION = 3  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard; 3: notes are codes
 
 
 def default_cache_dir() -> Path:
@@ -90,8 +89,4 @@ def write_cache(path: Path, key: dict, result: LearningCurves, *, stacklevel: in
     except OSError as error:
         if handle is not None:  # a full disk must not leave half a cache file behind
             Path(handle.name).unlink(missing_ok=True)
-        warnings.warn(
-            f"Could not write the learning-curve cache {path}: {error}",
-            FeasibilityWarning,
-            stacklevel=stacklevel + 1,
-        )
+        warn_note(cache_not_written_note(path, error), stacklevel=stacklevel + 1)

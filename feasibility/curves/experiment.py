@@ -23,7 +23,7 @@ from .budget import run_with_budget
 from .cache import cache_key, cache_path, read_cache, write_cache
 from .execution import ProgressBar, make_executor
 from .jobs import Grid, make_tasks
-from .notes import auto_engine_note, constant_label_notes, warn_about
+from .notes import CurveNote, auto_engine_note, constant_label_notes, warn_about
 from .options import OWNER, CurveOptions
 from .results import LearningCurves
 from .splits import outer_splits, resolve_train_sizes
@@ -224,7 +224,7 @@ def _choose_engine(options: CurveOptions, n_labelsets: int):
     return engine, [note]
 
 
-def _grid(Y: np.ndarray, dataset, options: CurveOptions) -> tuple[Grid, list[str]]:
+def _grid(Y: np.ndarray, dataset, options: CurveOptions) -> tuple[Grid, list[CurveNote]]:
     """Split the rows, resolve the training sizes and lay out the tasks; with the notes
     on the sizes and on constant labels."""
     splits = outer_splits(Y, folds=options.folds, repeats=options.repeats, seed=options.seed)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._json import json_safe
+from .notes import CurveNote
 
 __all__ = ["FormulationCurve", "LearningCurves", "size_moments"]
 
@@ -168,7 +169,7 @@ class LearningCurves:
     powerset_class_shares: np.ndarray  # (K,) share of each labelset in the full data, descending
     powerset_r2_cs: float
     n_predictors: int  # number of candidate predictor parameters (n_features)
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[CurveNote, ...] = field(default_factory=tuple)
     timings: dict = field(default_factory=dict)  # stage -> seconds
     # Training size n at which sigmoid_r2_cs / powerset_r2_cs were measured ("sigmoid",
     # "powerset"): the largest size run in the first run (smaller when --budget cut it).
@@ -215,7 +216,7 @@ class LearningCurves:
             "powerset_r2_cs": json_safe(self.powerset_r2_cs),
             "n_predictors": int(self.n_predictors),
             "r2_cs_train_sizes": json_safe(self.r2_cs_train_sizes),
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
         if timings:
             result["timings"] = json_safe(self.timings)
@@ -224,6 +225,9 @@ class LearningCurves:
     @classmethod
     def from_dict(cls, data: dict) -> LearningCurves:
         """Rebuild a result from :meth:`to_dict` output (the report and the cache use JSON).
+
+        Raises ``ValueError`` for notes written as sentences (a JSON or cache of a
+        version before notes were codes).
 
         Examples
         --------
@@ -253,7 +257,7 @@ class LearningCurves:
             powerset_class_shares=_float_array(data["powerset_class_shares"]),
             powerset_r2_cs=_float_or_nan(data["powerset_r2_cs"]),
             n_predictors=int(data["n_predictors"]),
-            notes=tuple(data.get("notes", ())),
+            notes=CurveNote.from_dicts(data.get("notes", ())),
             timings=dict(data.get("timings", {})),
             r2_cs_train_sizes={k: int(v) for k, v in data.get("r2_cs_train_sizes", {}).items()},
         )

@@ -8,7 +8,7 @@ import numpy as np
 
 from .._validation import is_int
 from ..errors import invalid_parameter
-from .notes import fewer_sizes_note, size_capped_note, sizes_merged_note
+from .notes import CurveNote, fewer_sizes_note, size_capped_note, sizes_merged_note
 from .options import OWNER
 
 __all__ = ["outer_splits", "resolve_train_sizes", "seed_int"]
@@ -72,7 +72,7 @@ def resolve_train_sizes(
     sizes: Sequence[int] | Sequence[float] | None = None,
     n_sizes: int = 8,
     min_size: int | None = None,
-) -> tuple[np.ndarray, list[str]]:
+) -> tuple[np.ndarray, list[CurveNote]]:
     """Return the increasing training sizes and notes about any adjustment.
 
     Parameters
@@ -89,7 +89,7 @@ def resolve_train_sizes(
     Returns
     -------
     train_sizes : ndarray of int64
-    notes : list of str
+    notes : list of CurveNote
 
     Raises
     ------
@@ -103,7 +103,7 @@ def resolve_train_sizes(
     >>> resolve_train_sizes(1000, n_labels=6, sizes=[0.1, 0.5, 1.0])[0].tolist()
     [100, 500, 1000]
     """
-    notes: list[str] = []
+    notes: list[CurveNote] = []
     if sizes is None:
         smallest = max(50, 2 * n_labels) if min_size is None else int(min_size)
         if smallest > n_train_full:

@@ -17,13 +17,13 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from .._json import json_safe
-from ..errors import FeasibilityWarning
+from ..notes import Coded, FeasibilityNoteWarning
+from ..notes import Note as BaseNote
 
 __all__ = [
     "Basis",
@@ -40,7 +40,6 @@ __all__ = [
     "Untestable",
     "VerdictCode",
     "DecisionWarning",
-    "register_note_text",
 ]
 
 
@@ -153,29 +152,7 @@ class NoteCode(StrEnum):
 
 
 @dataclass(frozen=True)
-class _Coded:
-    """A code and the numbers (and names) its sentence needs."""
-
-    codes: ClassVar[type[StrEnum]]
-    code: StrEnum
-    values: Mapping[str, Any] = field(default_factory=dict)
-
-    def __getitem__(self, key: str):
-        return self.values[key]
-
-    def to_dict(self) -> dict:
-        """Return ``{"code", **values}`` (JSON-safe)."""
-        return {"code": str(self.code), **json_safe(dict(self.values))}
-
-    @classmethod
-    def from_dict(cls, data: Mapping):
-        """Rebuild from :meth:`to_dict`'s form."""
-        values = dict(data)
-        return cls(cls.codes(values.pop("code")), values)
-
-
-@dataclass(frozen=True)
-class Reason(_Coded):
+class Reason(Coded):
     """A reason: a :class:`ReasonCode` or, for a metric's verdict, a :class:`VerdictCode`."""
 
     codes: ClassVar[type[StrEnum]] = ReasonCode
@@ -189,40 +166,18 @@ class Reason(_Coded):
 
 
 @dataclass(frozen=True)
-class Place(_Coded):
+class Place(Coded):
     """Where a metric was compared: ``train_size`` and the numbers the phrase needs."""
 
     codes: ClassVar[type[StrEnum]] = PlaceCode
 
 
 @dataclass(frozen=True)
-class Note(_Coded):
-    """A note of the decision stage."""
+class Note(BaseNote):
+    """A note of the decision stage (``str(note)`` is its sentence)."""
 
     codes: ClassVar[type[StrEnum]] = NoteCode
 
 
-# ---- warnings -------------------------------------------------------------------------
-# The stage warns its notes, but their sentences belong to the report layer, which the
-# stage must not import: feasibility.report.explain registers its note renderer here when
-# it is imported (importing feasibility does that), and a warning renders its note lazily.
-
-_NOTE_TEXT: list[Callable[[dict], str]] = []
-
-
-def register_note_text(render: Callable[[dict], str]) -> None:
-    """Register the function that turns a note's dict into its sentence (the report's)."""
-    _NOTE_TEXT[:] = [render]
-
-
-class DecisionWarning(FeasibilityWarning):
+class DecisionWarning(FeasibilityNoteWarning):
     """A :class:`Note` of the decision stage, warned; its message is the note's sentence."""
-
-    def __init__(self, note: Note):
-        super().__init__(note)
-        self.note = note
-
-    def __str__(self) -> str:
-        if _NOTE_TEXT:
-            return _NOTE_TEXT[0](self.note.to_dict())
-        return f"{self.note.code}: {dict(self.note.values)}"

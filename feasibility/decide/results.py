@@ -283,7 +283,7 @@ class Recommendation:
             memory_budget=json_int(data["memory_budget"]),
             alpha=float(data["alpha"]),
             test=data["test"],
-            notes=tuple(Note.from_dict(n) for n in data.get("notes", ()) if isinstance(n, Mapping)),
+            notes=Note.from_dicts(data.get("notes", ())),
             train_size=data.get("train_size"),
             compared_at=Place.from_dict(place) if isinstance(place, Mapping) else None,
         )
@@ -363,5 +363,5 @@ class Checklist:
         """Rebuild from :meth:`to_dict`, or from the report JSON (its sentences dropped)."""
         return cls(
             items=tuple(CheckItem.from_dict(item) for item in data["items"]),
-            notes=tuple(Note.from_dict(n) for n in data.get("notes", ()) if isinstance(n, Mapping)),
+            notes=Note.from_dicts(data.get("notes", ())),
         )

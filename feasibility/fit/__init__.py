@@ -53,7 +53,7 @@ Layout
 ``bootstrap`` (weights, bootstrap refits, interval widths), ``derived`` (at target,
 samples needed, slope, crossover), ``results`` (result types, JSON both ways),
 ``options`` (:class:`FitOptions`), ``curve`` (one curve), ``stage`` (:func:`fit_curves`),
-``status`` (statuses and constants), ``sample_size`` (Riley / Pate formulas) and
+``status`` (statuses and constants), ``notes`` (the notes' codes), ``sample_size`` (Riley / Pate formulas) and
 ``analytic`` (the sample-size stage).
 """
 
@@ -66,6 +66,7 @@ from .analytic import (
 )
 from .curve import fit_curve
 from .models import CURVE_MODELS, DEFAULT_MODELS, MODEL_NAMES, CurveModel
+from .notes import FitNote, FitNoteCode
 from .options import FitOptions
 from .results import Band, Crossover, CurveFit, CurveFits, Interval, SamplesNeeded, Slope
 from .sample_size import (
@@ -100,9 +101,9 @@ __all__ = [
     "FitOptions", "CURVE_MODELS", "DEFAULT_MODELS", "MODEL_NAMES", "CurveModel",
     # results
     "CurveFits", "CurveFit", "Crossover", "SamplesNeeded", "Slope", "Band", "Interval",
-    "AnalyticSampleSize", "LabelSampleSize", "RileyResult", "PateResult",
+    "AnalyticSampleSize", "LabelSampleSize", "RileyResult", "PateResult", "FitNote",
     # statuses and constants
-    "NeedStatus", "TargetKind", "SlopeVerdict", "CrossoverStatus", "R2Source",
+    "NeedStatus", "TargetKind", "SlopeVerdict", "CrossoverStatus", "R2Source", "FitNoteCode",
     "COVERAGE", "CROSSOVER_PAIRS", "CROSSOVER_RANGE", "HEADLINE_METRIC", "MEANINGFUL_GAIN",
     "SATURATION_GAP", "SEARCH_CAP", "TIE",
     # analytic formulas

@@ -10,14 +10,14 @@ It is its own stage, called by :func:`feasibility.pipeline.run_pipeline` after
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._json import finite_float, float_or_nan
-from ..errors import FeasibilityWarning
+from ..notes import warn_note
+from .notes import FitNote, FitNoteCode
 from .sample_size import (
     PateResult,
     RileyResult,
@@ -78,7 +78,7 @@ class AnalyticSampleSize:
     sigmoid_binding_label: int | None
     powerset: PateResult | None
     powerset_r2_source: R2Source
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[FitNote, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict."""
@@ -95,7 +95,7 @@ class AnalyticSampleSize:
             "pate": None
             if self.powerset is None
             else {**self.powerset.to_dict(), "r2_source": str(self.powerset_r2_source)},
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
 
     @classmethod
@@ -109,11 +109,13 @@ class AnalyticSampleSize:
             sigmoid_binding_label=None if riley["binding_label"] is None else int(riley["binding_label"]),
             powerset=None if pate is None else PateResult.from_dict(pate),
             powerset_r2_source=R2Source.ADJUSTED if pate is None else R2Source(pate["r2_source"]),
-            notes=tuple(data["notes"]),
+            notes=FitNote.from_dicts(data["notes"]),
         )
 
 
-def _per_label(curves, p: int, n_fit: int, shrinkage: float) -> tuple[list[LabelSampleSize], list[str]]:
+def _per_label(
+    curves, p: int, n_fit: int, shrinkage: float
+) -> tuple[list[LabelSampleSize], list[FitNote]]:
     """Riley's answer for every non-constant label, and the note when R^2 were assumed."""
     per_label: list[LabelSampleSize] = []
     prevalence = np.asarray(curves.label_prevalence, dtype=float)
@@ -132,11 +134,9 @@ def _per_label(curves, p: int, n_fit: int, shrinkage: float) -> tuple[list[Label
         per_label.append(LabelSampleSize(label=j, r2_cs_apparent=float(r2_app), r2_source=source, result=result))
     notes = []
     if n_conservative:
-        notes.append(
-            f"{n_conservative} of {len(per_label)} labels: the apparent Cox-Snell R^2 could not be "
-            f"adjusted for optimism (p={p} predictors on n={n_fit} samples), so Riley's conservative "
-            f"Nagelkerke R^2 = {CONSERVATIVE_NAGELKERKE} was assumed."
-        )
+        values = {"n_conservative": n_conservative, "n_labels": len(per_label)}
+        values |= {"n_predictors": p, "n_fit": n_fit, "nagelkerke": CONSERVATIVE_NAGELKERKE}
+        notes.append(FitNote(FitNoteCode.RILEY_CONSERVATIVE, values))
     return per_label, notes
 
 
@@ -179,16 +179,14 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
         r2 = adjusted_r2_cs(float(curves.powerset_r2_cs), n_samples=n_fit, n_parameters=n_model_params)
         if not (np.isfinite(r2) and 0.0 < r2 < maximum):
             r2, source = CONSERVATIVE_NAGELKERKE * maximum, R2Source.CONSERVATIVE
-            notes.append(
-                "powerset: the apparent Cox-Snell R^2 could not be adjusted for optimism "
-                f"({shares.size} labelsets x {p} predictors on n={n_fit}), so Pate's conservative "
-                f"Nagelkerke R^2 = {CONSERVATIVE_NAGELKERKE} was assumed."
-            )
+            values = {"n_labelsets": int(shares.size), "n_predictors": p, "n_fit": n_fit}
+            values["nagelkerke"] = CONSERVATIVE_NAGELKERKE
+            notes.append(FitNote(FitNoteCode.PATE_CONSERVATIVE, values))
         powerset = pate_multinomial(shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage)
     else:
-        notes.append("powerset: fewer than 2 labelsets, no multinomial model to size.")
+        notes.append(FitNote(FitNoteCode.PATE_TOO_FEW_LABELSETS))
     for note in notes:
-        warnings.warn(note, FeasibilityWarning, stacklevel=2)
+        warn_note(note, stacklevel=2)
     return AnalyticSampleSize(
         n_predictors=p,
         n_fit=n_fit,
@@ -228,7 +226,7 @@ def with_sample_size(fits: CurveFits, curves) -> CurveFits:
     try:
         sample_size = analytic_sample_size(curves)
     except ValueError as error:
-        note = f"analytic sample size not computed: {error}"
-        warnings.warn(note, FeasibilityWarning, stacklevel=2)
+        note = FitNote(FitNoteCode.SAMPLE_SIZE_FAILED, {"error": str(error)})
+        warn_note(note, stacklevel=2)
         return replace(fits, sample_size=None, notes=(*fits.notes, note))
     return replace(fits, sample_size=sample_size, notes=(*fits.notes, *sample_size.notes))

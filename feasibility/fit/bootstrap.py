@@ -23,6 +23,7 @@ from scipy.stats import t as student_t
 from .._stats import percentile_interval
 from ..curves import size_moments
 from .models import CURVE_MODELS, MODEL_NAMES, predict
+from .notes import FitNote
 from .solver import BOOTSTRAP_LM, lm_batch
 from .status import EPS
 
@@ -47,7 +48,7 @@ class Selection:
     params: np.ndarray  # scaled params of ``name`` fitted to all sizes
     candidates: dict[str, float]  # model -> leave-last-point-out abs error (NaN: not fitted)
     backtest_error: float  # of ``name`` (NaN when fewer than 3 sizes)
-    notes: list[str]
+    notes: list[FitNote]
     # leave-last-point-out params of every candidate that converged (empty below 3 sizes)
     backtest_params: dict[str, np.ndarray]
 

@@ -24,6 +24,7 @@ from .bootstrap import (
 )
 from .derived import with_answers
 from .models import CURVE_MODELS, MODEL_NAMES, predict
+from .notes import FitNote, FitNoteCode
 from .options import FitOptions, check_fit_params
 from .results import CurveFit
 from .solver import least_squares_fit
@@ -39,7 +40,7 @@ def _select_and_fit(obs: _Observed, scale: float, models: Sequence[str]) -> Sele
     sizes log2 goes through both; with 1 size (or when nothing converges) the curve is
     the last observed value (``last1``).
     """
-    notes: list[str] = []
+    notes: list[FitNote] = []
     x = obs.sizes / scale
     m = obs.sizes.size
     candidates: dict[str, float] = {}
@@ -66,17 +67,17 @@ def _select_and_fit(obs: _Observed, scale: float, models: Sequence[str]) -> Sele
             params = least_squares_fit(model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True)
             if params is not None:
                 return Selection(name, params, candidates, error, notes, backtest_params)
-            notes.append(f"{name} extrapolated best but did not converge on all sizes; next best used.")
-        notes.append("no candidate model converged; the last observed value is used (last1).")
+            notes.append(FitNote(FitNoteCode.MODEL_NOT_CONVERGED, {"model": name}))
+        notes.append(FitNote(FitNoteCode.NO_MODEL_CONVERGED))
     elif m == 2:
         model = CURVE_MODELS["log2"]
         params = least_squares_fit(model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True)
         if params is not None:
-            notes.append("only 2 sizes: log2 through both, no backtest possible.")
+            notes.append(FitNote(FitNoteCode.TWO_SIZES))
             return Selection("log2", params, candidates, math.nan, notes, backtest_params)
-        notes.append("only 2 sizes and log2 did not converge; the last observed value is used (last1).")
+        notes.append(FitNote(FitNoteCode.TWO_SIZES_NOT_CONVERGED))
     else:
-        notes.append("only 1 size: the curve is the last observed value (last1), nothing extrapolates.")
+        notes.append(FitNote(FitNoteCode.ONE_SIZE))
     return Selection("last1", np.array([float(obs.mean[-1])]), candidates, math.nan, notes, backtest_params)
 
 
@@ -88,7 +89,7 @@ def _empty_fit(formulation: str, metric: str, higher_is_better: bool, obs: _Obse
         train_sizes=obs.sizes, observed=obs.mean, n_runs=obs.count, at_target={},
         samples_needed=None, slope=None, band=None, n_bootstrap=0, scale=1.0,
         scaled_params=np.zeros(0), bootstrap_params=np.zeros((n_boot, 0)),
-        notes=("no measured size: nothing to fit.",),
+        notes=(FitNote(FitNoteCode.NO_SIZE),),
     )
 
 
@@ -126,7 +127,9 @@ def _fit_curve(
     boot_models, boot, held_out = bootstrap_refits(run_values, boot_rows, x, selection)
     n_ok = int(np.sum(boot_models != ""))
     if n_boot and n_ok < 0.8 * n_boot:
-        notes.append(f"only {n_ok} of {n_boot} bootstrap refits converged; intervals are rough.")
+        notes.append(
+            FitNote(FitNoteCode.FEW_BOOTSTRAP_REFITS, {"n_converged": n_ok, "n_bootstrap": n_boot})
+        )
 
     # Prediction interval of a new fold mean: small-sample expansion of the bootstrap,
     # the fold noise of the measured mean, and the calibration by the backtest.

@@ -19,6 +19,7 @@ from ..vocab import LOSS_METRICS
 from .analytic import AnalyticSampleSize
 from .bootstrap import _prediction_bounds
 from .models import CURVE_MODELS, predict
+from .notes import FitNote
 from .status import (
     COVERAGE,
     CROSSOVER_RANGE,
@@ -204,7 +205,7 @@ class CurveFit:
     scale: float
     scaled_params: np.ndarray  # (k,) params for n / scale
     bootstrap_params: np.ndarray  # (n_bootstrap requested, k_max); NaN rows failed, NaN-padded
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[FitNote, ...] = field(default_factory=tuple)
     # model of each bootstrap row (selection is redone per replicate; "" = failed);
     # empty: every row uses ``model``
     bootstrap_models: tuple[str, ...] = ()
@@ -282,7 +283,7 @@ class CurveFit:
             "slope_at_current": None if self.slope is None else self.slope.to_dict(),
             "band": None if self.band is None else self.band.to_dict(),
             "n_bootstrap": int(self.n_bootstrap),
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
 
     @classmethod
@@ -308,7 +309,7 @@ class CurveFit:
             slope=None if data["slope_at_current"] is None else Slope.from_dict(data["slope_at_current"]),
             band=None if data["band"] is None else Band.from_dict(data["band"]),
             n_bootstrap=int(data["n_bootstrap"]), scale=1.0, scaled_params=scaled,
-            bootstrap_params=np.zeros((0, k)), notes=tuple(data["notes"]), confidence=confidence,
+            bootstrap_params=np.zeros((0, k)), notes=FitNote.from_dicts(data["notes"]), confidence=confidence,
         )
 
 
@@ -373,7 +374,8 @@ class CurveFits:
     headline_metric: str
     confidence: float
     options: dict
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    # each curve fit's notes with the curve they are about, then the sample sizes' notes
+    notes: tuple[FitNote, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
         """Return the JSON-safe dict.
@@ -384,7 +386,8 @@ class CurveFits:
         {"n", "low", "mid", "high"}, "n_bootstrap", "notes"}}}, "crossover": {METRIC:
         {"sigmoid_vs_powerset": {...}, ...}}, "coverage": {FORMULATION: {... as a fit}},
         "sample_size": {"riley": ..., "pate": ...}, "target_n", "targets",
-        "headline_metric", "confidence", "options", "notes"}``.
+        "headline_metric", "confidence", "options", "notes"}``; every note is
+        ``{"code", ...}`` (:class:`~feasibility.fit.notes.FitNote`).
         """
         return {
             "fits": {
@@ -402,7 +405,7 @@ class CurveFits:
             "headline_metric": self.headline_metric,
             "confidence": float(self.confidence),
             "options": dict(self.options),
-            "notes": list(self.notes),
+            "notes": [note.to_dict() for note in self.notes],
         }
 
     @classmethod
@@ -431,5 +434,5 @@ class CurveFits:
             headline_metric=data["headline_metric"],
             confidence=confidence,
             options=dict(data["options"]),
-            notes=tuple(data["notes"]),
+            notes=FitNote.from_dicts(data["notes"]),
         )

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..curves import LearningCurves
-from ..errors import FeasibilityWarning, wrong_input
+from ..errors import wrong_input
+from ..notes import warn_note
 from ..vocab import FORMULATIONS, LOSS_METRICS, METRICS
 from .curve import _fit_curve
 from .derived import _crossover
+from .notes import FitNote, FitNoteCode, about_curve
 from .options import FitOptions
 from .results import Crossover, CurveFit, CurveFits
 from .status import COVERAGE, CROSSOVER_PAIRS, HEADLINE_METRIC
@@ -94,8 +95,8 @@ def fit_curves(
     fits, coverage, notes = _fit_all(curves, options, targets)
     crossover = _crossovers(fits, confidence)
     if notes:
-        summary = f"fit_curves: {len(notes)} note(s); first: {notes[0]}"
-        warnings.warn(summary, FeasibilityWarning, stacklevel=2)
+        summary = {"n_notes": len(notes), "first": notes[0].to_dict()}
+        warn_note(FitNote(FitNoteCode.FIT_NOTES, summary), stacklevel=2)
     return CurveFits(
         fits=fits,
         crossover=crossover,
@@ -120,11 +121,11 @@ def fit_curves(
 
 def _fit_all(
     curves: LearningCurves, options: FitOptions, targets: dict[str, float]
-) -> tuple[dict[str, dict[str, CurveFit]], dict[str, CurveFit], list[str]]:
+) -> tuple[dict[str, dict[str, CurveFit]], dict[str, CurveFit], list[FitNote]]:
     """Fit every metric of every formulation, and the softmax formulations' coverage.
 
     Every curve uses the same bootstrap resamples of the runs (so crossovers are paired).
-    Returns (fits, coverage, notes prefixed with the curve they are about).
+    Returns (fits, coverage, notes with the curve they are about).
     """
     n_runs = len(curves.runs)
     if n_runs == 0:
@@ -136,7 +137,7 @@ def _fit_all(
         "models": tuple(options.models), "boot_rows": boot_rows, "confidence": float(options.confidence),
         "max_train_size": options.max_train_size, "target_n": [int(n) for n in options.target_n],
     }
-    notes: list[str] = []
+    notes: list[FitNote] = []
     fits: dict[str, dict[str, CurveFit]] = {}
     coverage: dict[str, CurveFit] = {}
     for formulation in [f for f in FORMULATIONS if f in curves.curves]:
@@ -148,7 +149,7 @@ def _fit_all(
                 higher_is_better=metric not in LOSS_METRICS, target=targets.get(metric), **common,
             )
             fits[formulation][metric] = fit
-            notes.extend(f"{formulation} {metric}: {note}" for note in fit.notes)
+            notes.extend(about_curve(note, formulation, metric) for note in fit.notes)
         if formulation != "sigmoid":
             # share of test samples whose labelset was seen in training: a ceiling on the
             # softmax's subset accuracy
@@ -158,7 +159,7 @@ def _fit_all(
                 target=targets.get(COVERAGE), **common,
             )
             coverage[formulation] = fit
-            notes.extend(f"{formulation} {COVERAGE}: {note}" for note in fit.notes)
+            notes.extend(about_curve(note, formulation, COVERAGE) for note in fit.notes)
     return fits, coverage, notes
 
 

@@ -17,8 +17,9 @@ from .common import (
     resolve_source,
     split_suffixes,
 )
+from .notes import LoadNote, LoadNoteCode
 
-__all__ = ["embedded_dir", "embedded_names", "load"]
+__all__ = ["LoadNote", "LoadNoteCode", "embedded_dir", "embedded_names", "load"]
 
 MISSING_LABEL_POLICIES = ("error", "drop")
 

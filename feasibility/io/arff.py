@@ -29,6 +29,7 @@ from .common import (
     split_suffixes,
     validate_labels,
 )
+from .notes import LoadNote, LoadNoteCode, some_names
 
 # ----------------------------------------------------------------------------- dataset
 
@@ -73,13 +74,13 @@ def _label_matrix(raw: RawData, header: ArffHeader, label_indices: list[int], wh
 
 def _encode_features(
     raw: RawData, header: ArffHeader, feature_indices: list[int]
-) -> tuple[np.ndarray | sp.csr_matrix, list[str], list[str]]:
+) -> tuple[np.ndarray | sp.csr_matrix, list[str], list[LoadNote]]:
     """Turn feature attributes into float32 columns; return X, names and notes."""
     matrix = raw.matrix
     n_rows = matrix.shape[0]
     blocks: list = []
     names: list[str] = []
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     passthrough: list[int] = []
     dropped_string: list[str] = []
     dropped_constant: list[str] = []
@@ -130,35 +131,19 @@ def _encode_features(
         X = np.hstack(blocks) if blocks else np.zeros((n_rows, 0))
         X, imputed = impute_dense(X, names)
     notes.extend(imputed)
-    if one_hot:
-        notes.append(
-            f"encoded {len(one_hot)} nominal feature(s) as indicator columns "
-            f"(e.g. {one_hot[0]!r}; two-valued ones as one 0/1 column)"
-        )
-    if dropped_string:
-        notes.append(
-            f"dropped {len(dropped_string)} string/date attribute(s): {_some(dropped_string)}"
-        )
-    if dropped_ids:
-        notes.append(
-            f"dropped {len(dropped_ids)} identifier attribute(s) (a distinct value in every row): "
-            f"{_some(dropped_ids)}"
-        )
-    if dropped_constant:
-        notes.append(
-            f"dropped {len(dropped_constant)} nominal attribute(s) declaring a single value "
-            f"(constant): {_some(dropped_constant)}"
-        )
+    for code, names_of in (
+        (LoadNoteCode.NOMINAL_ONE_HOT, one_hot),
+        (LoadNoteCode.STRING_DROPPED, dropped_string),
+        (LoadNoteCode.IDENTIFIER_DROPPED, dropped_ids),
+        (LoadNoteCode.CONSTANT_NOMINAL_DROPPED, dropped_constant),
+    ):
+        if names_of:
+            notes.append(some_names(code, names_of))
     if raw.sparse:
         X = X.astype(np.float32)
     else:
         X = np.ascontiguousarray(X, dtype=np.float32)
     return X, names, notes
-
-
-def _some(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(repr(name) for name in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def load_arff(

@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import DatasetError
+from .notes import LoadNote, LoadNoteCode
 
 #: Folder of the small datasets shipped inside the package (see feasibility/datasets/README.md),
 #: so that a wheel install can load them by name.
@@ -138,7 +139,7 @@ class EncodedFeatures:
 
     X: np.ndarray | sp.csr_matrix
     feature_names: tuple[str, ...]
-    notes: tuple[str, ...]
+    notes: tuple[LoadNote, ...]
 
 
 def validate_labels(
@@ -148,13 +149,13 @@ def validate_labels(
     where: str,
     missing_labels: str,
     line_of_row=None,
-) -> tuple[np.ndarray, np.ndarray | None, list[str]]:
+) -> tuple[np.ndarray, np.ndarray | None, list[LoadNote]]:
     """Check a float label matrix (NaN = missing) and turn it into uint8.
 
     Returns the uint8 matrix, the boolean mask of kept rows (None when all kept)
     and notes.
     """
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     seen: set[str] = set()
     for name in label_names:
         if name in seen:
@@ -175,7 +176,7 @@ def validate_labels(
         if missing_labels == "drop":
             keep = ~missing_rows
             Y = Y[keep]
-            notes.append(f"dropped {n_missing} row(s) with missing label values (--missing-labels drop)")
+            notes.append(LoadNote(LoadNoteCode.MISSING_LABELS_DROPPED, {"n_rows": n_missing}))
         else:
             first = int(np.flatnonzero(missing_rows)[0])
             column = int(np.flatnonzero(np.isnan(Y[first]))[0])
@@ -207,7 +208,12 @@ def _format_number(value: float) -> str:
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
-def impute_dense(X: np.ndarray, feature_names: list[str]) -> tuple[np.ndarray, list[str]]:
+def _imputed_note(n_values: int, columns: np.ndarray, feature_names: list[str]) -> LoadNote:
+    values = {"n_values": n_values, "n_columns": len(columns), "example": feature_names[columns[0]]}
+    return LoadNote(LoadNoteCode.IMPUTED, values)
+
+
+def impute_dense(X: np.ndarray, feature_names: list[str]) -> tuple[np.ndarray, list[LoadNote]]:
     """Replace missing (NaN), infinite or out-of-float32-range values by the column mean of
     the observed values (0 when a column has none)."""
     with np.errstate(invalid="ignore"):
@@ -220,14 +226,12 @@ def impute_dense(X: np.ndarray, feature_names: list[str]) -> tuple[np.ndarray, l
         means = np.nanmean(np.where(missing, np.nan, X), axis=0)
     means = np.nan_to_num(means)
     X = np.where(missing, means, X)
-    columns = np.flatnonzero(counts)
-    return X, [
-        f"imputed {int(counts.sum())} missing or non-finite feature value(s) in {len(columns)} column(s) "
-        f"with the column mean (e.g. {feature_names[columns[0]]!r})"
-    ]
+    return X, [_imputed_note(int(counts.sum()), np.flatnonzero(counts), feature_names)]
 
 
-def impute_sparse(X: sp.csr_matrix, feature_names: list[str]) -> tuple[sp.csr_matrix, list[str]]:
+def impute_sparse(
+    X: sp.csr_matrix, feature_names: list[str]
+) -> tuple[sp.csr_matrix, list[LoadNote]]:
     """Replace stored NaN, infinite or out-of-float32-range values by the column mean of the
     observed values (implicit zeros count)."""
     with np.errstate(invalid="ignore"):
@@ -242,11 +246,7 @@ def impute_sparse(X: sp.csr_matrix, feature_names: list[str]) -> tuple[sp.csr_ma
     missing_per_column = np.bincount(columns_of_data[nan_mask], minlength=X.shape[1])
     means = sums / np.maximum(n_rows - missing_per_column, 1)
     X.data[nan_mask] = means[columns_of_data[nan_mask]]
-    columns = np.flatnonzero(missing_per_column)
-    return X, [
-        f"imputed {int(nan_mask.sum())} missing or non-finite feature value(s) in {len(columns)} column(s) "
-        f"with the column mean (e.g. {feature_names[columns[0]]!r})"
-    ]
+    return X, [_imputed_note(int(nan_mask.sum()), np.flatnonzero(missing_per_column), feature_names)]
 
 
 def _decompressor(compression: str):

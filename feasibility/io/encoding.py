@@ -17,20 +17,21 @@ file); :func:`to_utf8` on a whole file.
 from __future__ import annotations
 
 import codecs
-import warnings
 from collections.abc import Iterable, Iterator
 
-from ..errors import DatasetError, FeasibilityWarning
+from ..errors import DatasetError
+from ..notes import warn_note
+from .notes import LoadNote, LoadNoteCode
 
 #: Bytes looked at before deciding how a file is encoded (BOM-less UTF-16 needs a sample).
 SNIFF_BYTES = 512
 
 #: Byte-order marks, longest first: the UTF-32-LE mark starts with the UTF-16-LE one.
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32 (little-endian)"),
-    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32 (big-endian)"),
-    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 (little-endian)"),
-    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 (big-endian)"),
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32", "little"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32", "big"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16", "little"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16", "big"),
 )
 
 #: Windows-1252 differs from Latin-1 only in 0x80-0x9F (curly quotes, euro sign, ...);
@@ -92,9 +93,9 @@ class Utf8Recoder:
 
     Attributes
     ----------
-    notes : list of str
+    notes : list of LoadNote
         What was done to the text (empty for a UTF-8 or ASCII file). Each note is also
-        warned as a :class:`~feasibility.errors.FeasibilityWarning`.
+        warned as a :class:`~feasibility.notes.FeasibilityNoteWarning`.
 
     Examples
     --------
@@ -104,16 +105,16 @@ class Utf8Recoder:
     ...     warnings.simplefilter("ignore")
     ...     b"".join(recoder.recode([b"a,caf", b"\\xe9\\n"])).decode()
     'a,café\\n'
-    >>> recoder.notes[0][:44]
-    'the file is not valid UTF-8 (first at line 1'
+    >>> recoder.notes[0].to_dict()
+    {'code': 'not_utf8', 'line': 1, 'byte': 233, 'example': 'a,café'}
     """
 
     def __init__(self, where: str) -> None:
         self.where = where
-        self.notes: list[str] = []
+        self.notes: list[LoadNote] = []
         self._head = b""  # the first bytes, until the encoding is decided
         self._decoder = None  # incremental decoder for UTF-16/32, None for UTF-8
-        self._encoding = ""  # what the file is, for messages
+        self._encoding: dict = {}  # what the file is: {"encoding", "byte_order", "bom"}
         self._decided = False
         self._carry = b""  # a UTF-8 sequence cut at the end of the previous piece
         # Pieces already passed on: kept (references only) until the first invalid byte,
@@ -151,33 +152,33 @@ class Utf8Recoder:
         self._decided = True
         if head.startswith(codecs.BOM_UTF8):
             return head[len(codecs.BOM_UTF8) :]
-        for bom, codec, label in _BOMS:
+        for bom, codec, name, order in _BOMS:
             if head.startswith(bom):
-                self._start_decoder(codec, label)
+                self._start_decoder(codec, {"encoding": name, "byte_order": order, "bom": True})
                 return head
         sniffed = _sniff_utf16(head[:SNIFF_BYTES])
         if sniffed is not None:
             order = "little" if sniffed.endswith("le") else "big"
-            self._start_decoder(sniffed, f"UTF-16 ({order}-endian, no byte-order mark)")
+            self._start_decoder(sniffed, {"encoding": "UTF-16", "byte_order": order, "bom": False})
         return head
 
-    def _start_decoder(self, codec: str, label: str) -> None:
+    def _start_decoder(self, codec: str, encoding: dict) -> None:
         self._decoder = codecs.getincrementaldecoder(codec)("strict")
-        self._encoding = label
+        self._encoding = encoding
 
     def _recode(self, piece: bytes, *, final: bool) -> bytes:
         if self._decoder is not None:
             try:
                 text = self._decoder.decode(piece, final)
             except UnicodeDecodeError as exc:
+                encoding = self._encoding
                 raise DatasetError(
-                    f"{self.where}: file is {self._encoding} but cannot be decoded as such "
-                    f"({exc.reason}); convert it to UTF-8."
+                    f"{self.where}: file is {encoding['encoding']} ({encoding['byte_order']}-endian"
+                    f"{'' if encoding['bom'] else ', no byte-order mark'}) but cannot be decoded "
+                    f"as such ({exc.reason}); convert it to UTF-8."
                 ) from None
             if final:  # noted once the whole file has decoded
-                self._note(
-                    f"decoded from {self._encoding}; save the file as UTF-8 to skip this step"
-                )
+                self._note(LoadNote(LoadNoteCode.DECODED, self._encoding))
             return text.encode("utf-8")
         if self._carry:
             piece, self._carry = self._carry + piece, b""
@@ -209,18 +210,15 @@ class Utf8Recoder:
         line_end = piece.find(b"\n", start)
         context = piece[max(line_start, start - 20) : line_end if line_end >= 0 else start + 20]
         shown = context[:40].decode("utf-8", _FALLBACK_ERRORS).strip()
-        self._note(
-            f"the file is not valid UTF-8 (first at line {line}, byte 0x{piece[start]:02X}); "
-            f"read those bytes as Windows-1252/Latin-1 (e.g. {shown!r}); save the file as "
-            f"UTF-8 to be sure of the text"
-        )
+        values = {"line": line, "byte": piece[start], "example": shown}
+        self._note(LoadNote(LoadNoteCode.NOT_UTF8, values))
 
-    def _note(self, note: str) -> None:
+    def _note(self, note: LoadNote) -> None:
         self.notes.append(note)
-        warnings.warn(f"{self.where}: {note}", FeasibilityWarning, stacklevel=2)
+        warn_note(note, where=self.where, stacklevel=2)
 
 
-def to_utf8(raw: bytes, where: str) -> tuple[bytes, list[str]]:
+def to_utf8(raw: bytes, where: str) -> tuple[bytes, list[LoadNote]]:
     """Return the content of a whole file as UTF-8 bytes, and notes on what was done.
 
     ASCII and UTF-8 content is returned as is (the same object, no copy).
@@ -236,7 +234,7 @@ def to_utf8(raw: bytes, where: str) -> tuple[bytes, list[str]]:
     -------
     text : bytes
         The content as UTF-8, without a byte-order mark.
-    notes : list of str
+    notes : list of LoadNote
         One note per recoding step (also warned); empty for UTF-8 files.
 
     Raises
@@ -256,8 +254,8 @@ def to_utf8(raw: bytes, where: str) -> tuple[bytes, list[str]]:
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     text, notes = to_utf8("a,b\\n".encode("utf-16"), "t.csv")
-    >>> text, notes[0][:30]
-    (b'a,b\\n', 'decoded from UTF-16 (little-en')
+    >>> text, notes[0].to_dict()
+    (b'a,b\\n', {'code': 'decoded', 'encoding': 'UTF-16', 'byte_order': 'little', 'bom': True})
     """
     recoder = Utf8Recoder(where)
     parts = list(recoder.recode([raw]))

@@ -16,14 +16,15 @@ Rules, applied column by column:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 import polars as pl
 
-from ..errors import DatasetError, FeasibilityWarning
+from ..errors import DatasetError
+from ..notes import warn_note
 from .common import impute_dense
+from .notes import NAMES_SHOWN, LoadNote, LoadNoteCode, some_names
 
 #: Cell values that mean "missing", compared lower-cased after stripping spaces.
 MISSING_MARKERS = ("", "?", "na", "n/a", "nan", "null")
@@ -57,11 +58,6 @@ def missing_as_null(column: pl.Series) -> pl.Series:
         )
         .to_series()
     )
-
-
-def _some(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(repr(name) for name in names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _numbers_with_decimal_comma(text: pl.Series) -> pl.Series | None:
@@ -113,7 +109,7 @@ def encode_features(
     -------
     X : ndarray of shape (n_samples, n_features), float32
     feature_names : list of str
-    notes : list of str
+    notes : list of LoadNote
 
     Raises
     ------
@@ -158,7 +154,7 @@ def encode_features(
                     one_hot.append(column.name)
                     continue
         else:
-            dropped_other.append(f"{column.name} ({dtype})")
+            dropped_other.append((column.name, str(dtype)))
             continue
         if _is_all_missing(numbers):
             dropped_empty.append(column.name)
@@ -172,35 +168,25 @@ def encode_features(
     return np.ascontiguousarray(X, dtype=np.float32), names, notes
 
 
-def _encoding_notes(where, one_hot, dropped, decimal_commas) -> list[str]:
+def _encoding_notes(where, one_hot, dropped, decimal_commas) -> list[LoadNote]:
     """What the encoding did, for the dataset's notes; the oddities are also warned."""
     dropped_text, dropped_other, dropped_empty = dropped["text"], dropped["other"], dropped["empty"]
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     if one_hot:
-        notes.append(
-            f"encoded {len(one_hot)} text feature column(s) as indicator columns "
-            f"(e.g. {one_hot[0]!r})"
-        )
+        notes.append(some_names(LoadNoteCode.TEXT_ONE_HOT, one_hot))
     if dropped_text:
         notes.append(
-            f"dropped {len(dropped_text)} text column(s) with more than {MAX_CATEGORIES} distinct "
-            f"values or a distinct value per row (free text or identifiers): {_some(dropped_text)}"
+            some_names(LoadNoteCode.TEXT_DROPPED, dropped_text, max_categories=MAX_CATEGORIES)
         )
     if dropped_other:
-        notes.append(
-            f"dropped {len(dropped_other)} column(s) of unsupported type: {_some(dropped_other)}"
-        )
+        names = [name for name, _ in dropped_other]
+        dtypes = [dtype for _, dtype in dropped_other[:NAMES_SHOWN]]  # of the names shown
+        notes.append(some_names(LoadNoteCode.UNSUPPORTED_DROPPED, names, dtypes=dtypes))
     oddities = []
     if dropped_empty:
-        oddities.append(
-            f"dropped {len(dropped_empty)} feature column(s) without any value (every value "
-            f"empty or missing): {_some(dropped_empty)}"
-        )
+        oddities.append(some_names(LoadNoteCode.EMPTY_DROPPED, dropped_empty))
     if decimal_commas:
-        oddities.append(
-            f"read {len(decimal_commas)} column(s) of numbers written with a decimal comma "
-            f"('1,5' as 1.5): {_some(decimal_commas)}"
-        )
+        oddities.append(some_names(LoadNoteCode.DECIMAL_COMMA, decimal_commas))
     for note in oddities:
-        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=4)
+        warn_note(note, where=where, stacklevel=4)
     return notes + oddities

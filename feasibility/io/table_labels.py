@@ -13,12 +13,12 @@ Empty and missing labelsets in a label-list column:
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import polars as pl
 
-from ..errors import DatasetError, FeasibilityWarning
+from ..errors import DatasetError
+from ..notes import warn_note
+from .notes import LoadNote, LoadNoteCode
 from .table_features import MISSING_MARKERS, missing_as_null
 
 #: Separators looked for in a label-list text column split on another (or on nothing).
@@ -44,7 +44,7 @@ def _likely_tag_separator(cells: pl.Series, exclude: str | None) -> tuple[str, f
 
 def _split_tags(
     series: pl.Series, label_sep: str | None, *, where: str, from_csv: bool
-) -> tuple[pl.Series, list[str]]:
+) -> tuple[pl.Series, list[LoadNote]]:
     """Split a text label column into a list column; return it and notes."""
     if from_csv:
         # polars reads an empty CSV field as null; the ragged-row check has ruled out that
@@ -63,24 +63,22 @@ def _split_tags(
             f"{where}: label column {series.name!r} holds text, not lists; pass --label-sep to "
             f"split it ({hint})."
         )
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     if not cells.str.contains(label_sep, literal=True).any():
         guess = _likely_tag_separator(cells, label_sep)
         if guess and guess[1] >= TAG_SEPARATOR_SHARE:
             example = cells.filter(cells.str.contains(guess[0], literal=True))[0]
-            note = (
-                f"--label-sep {label_sep!r} never occurs in label column {series.name!r}, so "
-                f"every cell became one label (e.g. {example!r}); {guess[1]:.0%} of the cells "
-                f"contain {guess[0]!r}: pass --label-sep {guess[0]!r} if it separates the labels"
-            )
-            warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=4)
+            values = {"label_sep": label_sep, "column": series.name, "example": example}
+            values |= {"guess": guess[0], "share": float(guess[1])}
+            note = LoadNote(LoadNoteCode.LABEL_SEP_UNUSED, values)
+            warn_note(note, where=where, stacklevel=4)
             notes.append(note)
     return cells.str.split(label_sep), notes
 
 
 def labels_from_list_column(
     series: pl.Series, *, label_sep: str | None, where: str, from_csv: bool
-) -> tuple[np.ndarray, list[str], str, list[str]]:
+) -> tuple[np.ndarray, list[str], str, list[LoadNote]]:
     """0/1 matrix (NaN rows = missing) from a list column or a delimited text column.
 
     Returns
@@ -90,10 +88,10 @@ def labels_from_list_column(
         Sorted.
     convention : str
         How the column was read, for the dataset's ``format``.
-    notes : list of str
+    notes : list of LoadNote
     """
     name = series.name
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     if series.dtype == pl.String:
         lists, notes = _split_tags(series, label_sep, where=where, from_csv=from_csv)
         convention = f"label column {name!r} split on {label_sep!r}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,8 @@ import polars as pl
 import scipy.sparse as sp
 
 from ..dataset import MultilabelDataset
-from ..errors import DatasetError, FeasibilityWarning
+from ..errors import DatasetError
+from ..notes import warn_note
 from .common import PARQUET_SUFFIXES, read_bytes, split_suffixes, validate_labels
 from .csv_text import (
     RecordScan,
@@ -25,6 +25,7 @@ from .csv_text import (
     show_separator,
 )
 from .encoding import to_utf8
+from .notes import LoadNote, LoadNoteCode
 from .sparse import maybe_sparse
 from .table_features import encode_features
 from .table_labels import labels_from_columns, labels_from_list_column
@@ -52,14 +53,14 @@ class Table:
         The column names as written in the file, one per column of ``frame``.
     line_of_row : callable or None
         Physical line of a 0-based row of ``frame`` (CSV); None for Parquet.
-    notes : tuple of str
+    notes : tuple of LoadNote
         What reading did that the user should know about.
     """
 
     frame: pl.DataFrame
     header: tuple[str, ...]
     line_of_row: Callable[[int], int] | None
-    notes: tuple[str, ...] = ()
+    notes: tuple[LoadNote, ...] = ()
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -109,7 +110,7 @@ def _polars_csv(
 
 def _blank_records(
     scan: RecordScan, n_columns: int, where: str
-) -> tuple[np.ndarray | None, list[str]]:
+) -> tuple[np.ndarray | None, list[LoadNote]]:
     """Rows to keep when blank lines are skipped (None: no blank line), and a note."""
     blank = scan.field_counts[1:] == 0
     filled = np.flatnonzero(~blank)
@@ -122,8 +123,8 @@ def _blank_records(
     notes = []
     if interior.size:
         line = int(scan.first_lines[interior[0] + 1])
-        note = f"skipped {interior.size} blank line(s) (the first is line {line})"
-        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=5)
+        note = LoadNote(LoadNoteCode.BLANK_LINES, {"n_lines": int(interior.size), "first_line": line})
+        warn_note(note, where=where, stacklevel=5)
         notes.append(note)
     return np.flatnonzero(~blank), notes
 
@@ -156,7 +157,7 @@ def _read_delimited(
             scan_cache.append(found if found and len(found.field_counts) == n_records else None)
         return scan_cache[0]
 
-    notes: list[str] = []
+    notes: list[LoadNote] = []
     kept_records = None
     # An unnamed last column without any value comes from lines ending with the separator.
     trailing_empty = (
@@ -173,8 +174,8 @@ def _read_delimited(
     if trailing_empty:
         frame = frame.drop(names[-1])
         header = header[:-1]
-        note = "ignored the unnamed last column without any value (lines end with the separator)"
-        warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=4)
+        note = LoadNote(LoadNoteCode.TRAILING_COLUMN)
+        warn_note(note, where=where, stacklevel=4)
         notes.append(note)
 
     def line_of_row(row: int) -> int:
@@ -245,7 +246,7 @@ def _refuse_shared_label_name(name: str, positions: dict[str, list[int]], where:
 
 def _duplicate_feature_note(
     header: tuple[str, ...], names: list[str], features: list[int], where: str
-) -> list[str]:
+) -> list[LoadNote]:
     """Note (and warn) feature names written more than once; all columns are kept."""
     positions = _positions(tuple(header[index] for index in features))
     repeated = [name for name, found in positions.items() if len(found) > 1]
@@ -254,13 +255,9 @@ def _duplicate_feature_note(
     first = repeated[0]
     columns = [index + 1 for index in features if header[index] == first]
     renamed = [names[index] for index in features if header[index] == first][1:]
-    note = (
-        f"{len(repeated)} feature name(s) appear more than once (e.g. {first!r} names columns "
-        f"{', '.join(map(str, columns))}); kept every column, renamed "
-        + ", ".join(repr(name) for name in renamed[:3])
-        + " in the feature names"
-    )
-    warnings.warn(f"{where}: {note}", FeasibilityWarning, stacklevel=3)
+    values = {"n_names": len(repeated), "name": first, "columns": columns, "renamed": renamed[:3]}
+    note = LoadNote(LoadNoteCode.DUPLICATE_FEATURE_NAMES, values)
+    warn_note(note, where=where, stacklevel=3)
     return [note]
 
 
@@ -295,7 +292,7 @@ def _choose_labels(
     label_column: str | None,
     label_sep: str | None,
     where: str,
-) -> tuple[np.ndarray, list[str], list[int], str, list[str]]:
+) -> tuple[np.ndarray, list[str], list[int], str, list[LoadNote]]:
     """Read the labels; return Y (NaN = missing), names, 0-based columns, convention, notes."""
     frame, header = table.frame, table.header
     positions = _positions(header)
@@ -388,10 +385,7 @@ def load_table(
     row_index = _row_index_columns(frame, header, features)
     if row_index:
         feature_frame = feature_frame.drop(row_index)
-        notes.append(
-            f"dropped {len(row_index)} row index column(s) saved with the data: "
-            + ", ".join(repr(column) for column in row_index)
-        )
+        notes.append(LoadNote(LoadNoteCode.ROW_INDEX_DROPPED, {"columns": list(row_index)}))
     kept_rows = np.arange(frame.height)
     if keep is not None:
         feature_frame = feature_frame.filter(pl.Series(keep))

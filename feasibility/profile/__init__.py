@@ -17,21 +17,20 @@ code exactly so that they reproduce its published values: ``cardinality``, ``den
 One module per concern: :mod:`.matrix` (the label matrix and its distinct rows),
 :mod:`.powerset` (labelset counts, Good-Turing, Read's pruning), :mod:`.rakel`,
 :mod:`.imbalance`, :mod:`.dependence` (co-occurrence, chi-square / Fisher, BH),
-:mod:`.heads` (output-layer sizes), :mod:`.duplicates`, :mod:`.options` and
-:mod:`.results`. The stage returns numbers; the report layer writes them out.
+:mod:`.heads` (output-layer sizes), :mod:`.duplicates`, :mod:`.options`, :mod:`.notes` and
+:mod:`.results`. The stage returns numbers and codes; the report layer writes them out.
 """
 
 from __future__ import annotations
 
 import math
 import time
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..dataset import MultilabelDataset, require_dataset
-from ..errors import FeasibilityWarning
+from ..notes import warn_note
 from .dependence import (
     FISHER_MIN_EXPECTED,
     FULL_MATRIX_MAX_LABELS,
@@ -45,6 +44,7 @@ from .heads import ClassSizeHistogram, HeadSize, HeadSizes, SamplesPerClass, hea
 from .heads import samples_per_class as samples_per_class_stats
 from .imbalance import ImbalanceStats, imbalance
 from .matrix import distinct_labelsets, label_matrix
+from .notes import CONSTANT_LABELS_SHOWN, ProfileNote, ProfileNoteCode
 from .options import RAKEL_MAX_K, ProfileOptions
 from .powerset import (
     EFRON_THISTED_TERMS,
@@ -77,6 +77,8 @@ __all__ = [
     "LabelsetStats",
     "PairTest",
     "ProfileOptions",
+    "ProfileNote",
+    "ProfileNoteCode",
     "PruneLevel",
     "SamplesPerClass",
     "UnseenStats",
@@ -192,7 +194,7 @@ def _measure(
     rakel = []
     for k in options.rakel_k:
         if k > n_labels:
-            notes.append(f"RAkEL k={k} skipped: it exceeds the {n_labels} labels.")
+            notes.append(ProfileNote(ProfileNoteCode.RAKEL_SKIPPED, {"k": k, "n_labels": n_labels}))
             continue
         rakel.append(k_labelsets(members, n_samples, k, options.rakel_max_subsets, rng))
     # TCS (Charte et al. 2019), as computed by mldr: log(num.inputs * num.labels * num.labelsets)
@@ -229,43 +231,25 @@ def _measure(
     )
 
 
-def _some_labels(label_names: Sequence[str], columns: np.ndarray, shown: int = 5) -> str:
-    """``"label 'a' is"`` or ``"7 labels ('a', 'b', ... and 2 more) are"`` for a warning.
-
-    >>> _some_labels(["a", "b", "c"], np.array([0, 2]), shown=1)
-    "2 labels ('a' and 1 more) are"
-    """
-    if len(columns) == 1:
-        return f"label {label_names[columns[0]]!r} is"
-    names = ", ".join(repr(label_names[j]) for j in columns[:shown])
-    more = f" and {len(columns) - shown:,} more" if len(columns) > shown else ""
-    return f"{len(columns):,} labels ({names}{more}) are"
-
-
 def _constant_label_notes(
     label_counts: np.ndarray, n_samples: int, label_names: tuple[str, ...], name: str
-) -> list[str]:
+) -> list[ProfileNote]:
     """Warn once for the labels never positive and once for those always positive.
 
-    One warning per kind, not per label: a dataset can have thousands of constant labels.
-    The warnings are also returned, as the profile's notes.
+    One warning per kind, not per label: a dataset can have thousands of constant labels,
+    and a note names the first few. The warnings are also returned, as the profile's notes.
     """
     notes = []
-    never = np.flatnonzero(label_counts == 0)
-    if never.size:
-        notes.append(
-            f"{_some_labels(label_names, never)} never positive in {name}; a model cannot "
-            f"learn {'it' if never.size == 1 else 'them'} from this data (IRLbl set to 0, as "
-            "mldr does)."
-        )
-    always = np.flatnonzero(label_counts == n_samples)
-    if always.size:
-        notes.append(
-            f"{_some_labels(label_names, always)} positive in every sample of {name}; "
-            f"{'it carries' if always.size == 1 else 'they carry'} no information (predict "
-            f"{'it' if always.size == 1 else 'them'} as a constant)."
-        )
-    for message in notes:
+    kinds = (
+        (ProfileNoteCode.NEVER_POSITIVE, np.flatnonzero(label_counts == 0)),
+        (ProfileNoteCode.ALWAYS_POSITIVE, np.flatnonzero(label_counts == n_samples)),
+    )
+    for code, columns in kinds:
+        if columns.size:
+            shown = [label_names[j] for j in columns[:CONSTANT_LABELS_SHOWN]]
+            values = {"n_labels": int(columns.size), "labels": shown, "dataset": name}
+            notes.append(ProfileNote(code, values))
+    for note in notes:
         # stacklevel 4 (here, _measure, profile): the warning points at profile's caller.
-        warnings.warn(message, FeasibilityWarning, stacklevel=4)
+        warn_note(note, stacklevel=4)
     return notes

@@ -12,6 +12,7 @@ from .dependence import CooccurrenceStats
 from .duplicates import DuplicateRows
 from .heads import HeadSizes, SamplesPerClass
 from .imbalance import ImbalanceStats
+from .notes import ProfileNote
 from .options import ProfileOptions
 from .powerset import (
     LABELSET_TABLE_LIMIT,
@@ -60,7 +61,7 @@ class LabelProfile:
     heads: HeadSizes
     samples_per_class: SamplesPerClass
     options: ProfileOptions  # the options that produced this result
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[ProfileNote, ...] = field(default_factory=tuple)
     seconds: float = 0.0  # wall time of the profile
     duplicates: DuplicateRows | None = field(default=None, metadata=_NOT_IN_JSON)
 
@@ -154,6 +155,6 @@ class LabelProfile:
             heads=HeadSizes.from_dict(data["heads"]),
             samples_per_class=SamplesPerClass.from_dict(data["samples_per_class"]),
             options=ProfileOptions.from_dict(data["options"]),
-            notes=tuple(data["notes"]),
+            notes=ProfileNote.from_dicts(data["notes"]),
             duplicates=None,
         )

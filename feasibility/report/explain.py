@@ -5,8 +5,10 @@ The decision stage (:mod:`feasibility.decide`) returns numbers, enum statuses an
 This module turns its ``to_dict()`` form into the report JSON, where every code becomes
 the sentence the HTML page, the terminal and the Markdown index show:
 :func:`recommendation_json`, :func:`checklist_json`, or :func:`annotate` on the whole
-result dict. It also writes the sentence of each warned note
-(:class:`feasibility.decide.DecisionWarning`).
+result dict. It also writes the sentence of each note of the decision stage (registered
+with :mod:`feasibility.notes`, so it is also the message of a
+:class:`feasibility.decide.DecisionWarning`); the notes stay codes in the report JSON, as
+every stage's do (:mod:`.explain_notes`).
 
 Examples
 --------
@@ -23,8 +25,10 @@ import math
 from collections.abc import Mapping
 
 from .._json import float_or_nan, json_int
-from ..decide.codes import register_note_text
+from ..decide.codes import NoteCode
+from ..notes import register_note_texts
 from .explain_checks import item_texts
+from .explain_notes import note_text
 from .format import count, human_bytes, number, p_phrase, percent, signed
 
 __all__ = [
@@ -32,6 +36,7 @@ __all__ = [
     "annotate",
     "checklist_json",
     "comparison_sentence",
+    "decision_note_text",
     "item_texts",
     "note_text",
     "place_text",
@@ -109,7 +114,7 @@ def _untestable_text(code: str, n_runs: int, difference) -> str:
     return code or ""
 
 
-def note_text(note: Mapping) -> str:
+def decision_note_text(note: Mapping) -> str:
     """The sentence of one note of the decision stage (also its warning's message)."""
     code = note["code"]
     if code == "size_cut_fitted":
@@ -143,10 +148,6 @@ def note_text(note: Mapping) -> str:
             f"(first rows: {rows}); no model can separate them."
         )
     raise KeyError(f"unknown note code {code!r}")
-
-
-def _note(note) -> str:
-    return note if isinstance(note, str) else note_text(note)
 
 
 # ---- a metric's verdict ---------------------------------------------------------------------
@@ -369,7 +370,7 @@ def _head_row_json(row: Mapping) -> dict:
 def recommendation_json(recommendation: Mapping) -> dict:
     """The report JSON's ``recommendation`` from ``Recommendation.to_dict()``: every code
     written out (``reasons``, ``compared_at``, each verdict's ``reason``, the tests' names,
-    the head titles, ``memory_budget_human`` and the notes)."""
+    the head titles and ``memory_budget_human``); the notes stay codes."""
     rec = recommendation
     out = {
         key: rec[key]
@@ -382,13 +383,13 @@ def recommendation_json(recommendation: Mapping) -> dict:
     out["head_table"] = [_head_row_json(row) for row in rec["head_table"]]
     out["memory_budget"] = rec["memory_budget"]
     out["memory_budget_human"] = human_bytes(rec["memory_budget"])
-    out.update(alpha=rec["alpha"], test=rec["test"], notes=[_note(n) for n in rec["notes"]])
+    out.update(alpha=rec["alpha"], test=rec["test"], notes=[dict(n) for n in rec["notes"]])
     return out
 
 
 def checklist_json(checklist: Mapping) -> dict:
     """The report JSON's ``checklist`` from ``Checklist.to_dict()``: each item's title,
-    value text, threshold and explanation written out, and the notes.
+    value text, threshold and explanation written out (the notes stay codes).
 
     Items already written out (from a report JSON) are kept as they are.
     """
@@ -414,7 +415,7 @@ def checklist_json(checklist: Mapping) -> dict:
         "status": checklist["status"],
         "counts": dict(checklist["counts"]),
         "items": items,
-        "notes": [_note(n) for n in checklist.get("notes", [])],
+        "notes": [dict(n) for n in checklist.get("notes", [])],
     }
 
 
@@ -435,4 +436,4 @@ def annotate(result: dict) -> dict:
     return result
 
 
-register_note_text(note_text)
+register_note_texts({code: decision_note_text for code in NoteCode})

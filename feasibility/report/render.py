@@ -24,6 +24,7 @@ from ..errors import DatasetError, ParameterError
 from ..result import RESULT_KEYS
 from . import format as fmt
 from .charts import report_charts
+from .explain_notes import note_text
 
 __all__ = [
     "atomic_write", "check_report_path", "read_result", "render_html", "write_report",
@@ -87,6 +88,7 @@ def _environment() -> jinja2.Environment:
         sig=functools.partial(fmt.significant, **html),
         seconds=functools.partial(fmt.seconds, **html),
         script_json=script_json,
+        note_text=note_text,
     )
     return env
 
@@ -260,11 +262,19 @@ def rebuild_result(result: dict, *, where: str = "report JSON"):
     Raises
     ------
     DatasetError
-        When the JSON breaks the report schema or a stage cannot be rebuilt from it.
+        When the JSON breaks the report schema or a stage cannot be rebuilt from it, or
+        when its notes are sentences (a JSON written before notes became codes).
     """
+    from ..notes import TEXT_NOTES_MESSAGE, find_text_notes
     from ..result import AnalysisResult
     from .schema import validate_report_json
 
+    place = find_text_notes(result)
+    if place is not None:
+        raise DatasetError(
+            f"{where}: cannot be rendered: {TEXT_NOTES_MESSAGE}, e.g. at {place}; write the "
+            f"report again with 'feasibility report'."
+        )
     try:
         validate_report_json(result, where="")
     except DatasetError as error:

@@ -4,6 +4,7 @@ Stages return numbers and codes; the JSON written beside every report also carri
 the report says about them (the reasons, the checklist texts, head sizes in human units),
 so that scripts and ``feasibility render`` read one self-explaining file.
 ``AnalysisResult.from_dict`` reads the numbers back and ignores the words.
+:func:`curves_json` is the smaller JSON of ``feasibility curves --json``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from ..result import AnalysisResult
 from .explain import annotate
 from .text_profile import profile_json
+
+__all__ = ["curves_json", "report_json"]
 
 
 def report_json(result: AnalysisResult) -> dict:
@@ -23,3 +26,23 @@ def report_json(result: AnalysisResult) -> dict:
     data = result.to_dict()
     data["profile"] = profile_json(result.profile)
     return annotate(data)
+
+
+def curves_json(curves, fits) -> dict:
+    """Return the JSON of ``feasibility curves --json``: the curves and their fits in one dict.
+
+    The keys of ``curves.to_dict()``, then those of ``fits.to_dict()``, with the fits'
+    options under ``fit_options`` and the notes of both stages in one ``notes`` list.
+
+    Parameters
+    ----------
+    curves : LearningCurves
+    fits : CurveFits
+        :func:`feasibility.fit.fit_curves` of ``curves`` (with the sample sizes).
+    """
+    data = curves.to_dict()
+    fits_dict = fits.to_dict()
+    data["fit_options"] = fits_dict.pop("options", {})
+    data["notes"] = list(data.get("notes", [])) + list(fits_dict.pop("notes", []))
+    data.update(fits_dict)
+    return data

@@ -3,14 +3,15 @@
 A label name such as ``"a\\x1b]0;pwned\\x07b"`` would retitle the terminal (OSC) and
 ``"\\x1b[2J"`` would clear it if printed raw; a newline inside a name would forge an extra
 output line. Every name printed by the plain-text summaries, and every warning and error
-line of the command line, goes through :func:`terminal_safe` first.
+line of the command line, goes through :func:`terminal_safe` first (a message through
+:func:`one_line`).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["terminal_safe"]
+__all__ = ["one_line", "terminal_safe"]
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder displayed text
 # ("Trojan Source"); tab is kept, newline only when asked.
@@ -50,3 +51,14 @@ def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
     """
     pattern = _CONTROLS_BUT_NEWLINE if keep_newlines else _CONTROLS
     return pattern.sub(_escape, str(text))
+
+
+def one_line(message: object) -> str:
+    """Return ``message`` as one terminal-safe line: whitespace collapsed, controls escaped.
+
+    Examples
+    --------
+    >>> print(one_line("bad value\\n  in\\tcolumn 'a\\x1bb'"))
+    bad value in column 'a\\x1bb'
+    """
+    return terminal_safe(" ".join(str(message).split()))

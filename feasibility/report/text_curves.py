@@ -8,6 +8,7 @@ re-rendered from the JSON without recomputing.
 from __future__ import annotations
 
 from ..vocab import FORMULATIONS
+from .explain_notes import note_text
 from .format import MISSING_TERMINAL, count, number
 from .terminal import terminal_safe
 
@@ -195,7 +196,7 @@ def curves_text(curves, fits) -> str:
     if notes:
         lines.append("")
         lines.append("notes")
-        lines.extend(f"  - {terminal_safe(note)}" for note in notes)
+        lines.extend(f"  - {terminal_safe(note_text(note))}" for note in notes)
     # Names from the data (binding label, notes) reach the terminal: controls shown escaped.
     return terminal_safe("\n".join(lines), keep_newlines=True) + "\n"
 

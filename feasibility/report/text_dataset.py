@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..dataset import MultilabelDataset
+from .explain_notes import note_text
 from .terminal import terminal_safe
 
 
@@ -22,5 +23,5 @@ def dataset_text(dataset: MultilabelDataset, *, max_labels: int = 30) -> str:
     ]
     if summary["notes"]:
         lines.append("notes")
-        lines.extend(f"  - {terminal_safe(note)}" for note in summary["notes"])
+        lines.extend(f"  - {terminal_safe(note_text(note))}" for note in summary["notes"])
     return "\n".join(lines)

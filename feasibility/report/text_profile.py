@@ -9,6 +9,7 @@ import math
 from decimal import Decimal
 
 from ..profile import LABELSET_TABLE_LIMIT, HeadSize, LabelProfile
+from .explain_notes import note_text
 from .format import human_bytes
 from .terminal import terminal_safe
 
@@ -202,5 +203,5 @@ def profile_text(profile: LabelProfile, *, max_pairs: int = 10, max_labelsets: i
     lines.extend(_imbalance_pair_head_lines(p, max_pairs=max_pairs, max_labelsets=max_labelsets))
     if p.notes:
         lines.append("notes")
-        lines.extend(f"  - {terminal_safe(note)}" for note in p.notes)
+        lines.extend(f"  - {terminal_safe(note_text(note))}" for note in p.notes)
     return "\n".join(lines)
