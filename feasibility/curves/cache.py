@@ -22,7 +22,7 @@ from .results import LearningCurves
 __all__ = ["CACHE_VERSION", "cache_key", "cache_path", "default_cache_dir", "read_cache"]
 
 #: Bump when the meaning of cached results changes.
-CACHE_VERSION = 2  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard
+CACHE_VERSION = 3  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard; 3: tuned heads
 
 
 def default_cache_dir() -> Path:

@@ -18,6 +18,7 @@ import numpy as np
 from .._validation import Check, Interval, StrOptions, is_int, validate_params
 from ..errors import invalid_parameter
 from ..vocab import FORMULATIONS, MODEL_FAMILIES
+from .scaling import SCALINGS
 
 __all__ = ["BACKENDS", "OWNER", "BudgetMode", "CurveOptions"]
 
@@ -70,6 +71,10 @@ class CurveOptions:
         Any of ``"sigmoid"``, ``"powerset"``, ``"pruned-powerset"`` (kept in that order).
     prune_min_count : int, default=2
         Read's p: labelsets seen fewer than p times in a training part are pruned.
+    scaling : {"auto", "standard", "maxabs", "none"}, default="auto"
+        How each job scales the features on its training rows: ``"auto"`` divides
+        count and 0/1 columns by their largest value and standardises the others (a
+        sparse matrix is always max-abs scaled); see :mod:`feasibility.curves.scaling`.
     budget : float or None, default=None
         Seconds for the whole experiment. The first three sizes always run; then a cost
         model (time ~ a * n^b per formulation, from the jobs done so far) predicts each
@@ -122,6 +127,7 @@ class CurveOptions:
     hidden_layer_sizes: tuple[int, ...] = (100,)
     formulations: tuple[str, ...] = FORMULATIONS
     prune_min_count: int = 2
+    scaling: str = "auto"
     budget: float | None = None
     backend: str = "loky"
     scheduler: str | None = None
@@ -181,6 +187,7 @@ class CurveOptions:
             ),
             "formulations": list(self.formulations),
             "prune_min_count": int(self.prune_min_count),
+            "scaling": self.scaling,
             "budget": None if self.budget_mode != BudgetMode.FIXED else float(self.budget),
             "budget_mode": self.budget_mode.value,
         }
@@ -205,6 +212,7 @@ def _constraints() -> dict:
         "engine": [StrOptions(set(ENGINES))],
         "model": [StrOptions(set(MODEL_FAMILIES))],
         "prune_min_count": [at_least[1]],
+        "scaling": [StrOptions(set(SCALINGS))],
         "budget": [None, Check(_is_seconds, "a number of seconds > 0")],
         "backend": [StrOptions(set(BACKENDS))],
     }
