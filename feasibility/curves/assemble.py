@@ -85,7 +85,9 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         if task.formulation == formulation and task.task_id in results:
             for metric in METRICS:
                 plain[metric][task.run, task.level] = results[task.task_id]["scores_plain"][metric]
-    has_tuning = bool(tuned) and all(r["tuning"] is not None for r in tuned)
+    # A job without a record (an engine that could not tune it) keeps NaN in the tuning
+    # arrays; its scores are its plain ones.
+    has_tuning = any(r["tuning"] is not None for r in tuned)
     return FormulationCurve(
         formulation=formulation,
         train_sizes=grid.train_sizes.astype(np.int64),
@@ -102,7 +104,10 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
 
 def _tuning(formulation: str, grid: Grid, results: dict[int, dict], shape) -> CurveTuning:
     """Stack what each job's inner folds chose into (n_runs, n_sizes, ...) arrays."""
-    tasks = [t for t in grid.tasks if t.formulation == formulation and t.task_id in results]
+    tasks = [
+        t for t in grid.tasks
+        if t.formulation == formulation and results.get(t.task_id, {}).get("tuning") is not None
+    ]
     first = results[tasks[0].task_id]["tuning"]
     n_outputs = len(first["C"])
     C = np.full((*shape, n_outputs), np.nan)

@@ -196,15 +196,19 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
         model = _SigmoidModel(head, fitted, Y_train[0].copy() * ~fitted)
         r2 = model.r2_cs(X_train, Y_train) if task.r2_cs else None
         result = _Fitted(model, _n_params(head), int(fitted.sum()), _converged(head), r2)
-        if not tunes:
-            return result
+        if not tunes or (head is not None and tuning is None):
+            return result  # not tuned (or no validation rows to tune on): plain decoding
         C = np.full(Y_train.shape[1], np.nan)
         at_edge = np.zeros(Y_train.shape[1], dtype=bool)
         oof = model.constant_values[None, :].astype(np.float64).repeat(len(Y_train), axis=0)
+        rows = np.arange(len(Y_train))
         if tuning is not None:
-            C[fitted], at_edge[fitted] = tuning.C, tuning.at_edge
-            oof[:, fitted] = tuning.oof_proba
-        return replace(result, C=C, C_at_edge=at_edge, thresholds=choose_thresholds(Y_train, oof))
+            rows = rows if tuning.oof_rows is None else tuning.oof_rows
+            C[fitted] = tuning.C if tuning.C.size == fitted.sum() else tuning.C[0]
+            at_edge[fitted] = tuning.at_edge if tuning.C.size == fitted.sum() else tuning.at_edge[0]
+            oof[np.ix_(rows, np.flatnonzero(fitted))] = tuning.oof_proba
+        thresholds = choose_thresholds(Y_train[rows], oof[rows])
+        return replace(result, C=C, C_at_edge=at_edge, thresholds=thresholds)
     min_count = task.prune_min_count if task.formulation == Formulation.PRUNED_POWERSET else 1
     rows, y, labelsets = prune_labelsets(Y_train, min_count=min_count)
     if len(labelsets) == 0:
@@ -224,13 +228,15 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
     model = _PowersetModel(head, labelsets)
     r2 = model.r2_cs(X_train, y) if task.r2_cs else None
     result = _Fitted(model, _n_params(head), len(labelsets), _converged(head), r2)
-    if not tunes:
-        return result
+    if not tunes or (head is not None and tuning is None):
+        return result  # not tuned (or no validation rows to tune on): plain decoding
     if tuning is None:
         return replace(result, C=np.array([np.nan]), C_at_edge=np.array([False]),
                        thresholds=choose_thresholds(Y_train, np.zeros(Y_train.shape) + labelsets[0]))
     # Thresholds are chosen against the labelsets the rows really have (not their pruned ones).
     truth = Y_train if min_count == 1 else Y_train[rows]
+    if tuning.oof_rows is not None:
+        truth = truth[tuning.oof_rows]
     marginals = label_marginals(tuning.oof_proba, labelsets)
     return replace(result, C=tuning.C, C_at_edge=tuning.at_edge,
                    thresholds=choose_thresholds(truth, marginals))

@@ -42,7 +42,7 @@ class ColumnScaler:
     --------
     >>> X = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 8.0]])
     >>> ColumnScaler("auto").fit_transform(X * [1, 0.5]).round(2).tolist()
-    [[0.0, -0.95], [0.5, -0.43], [1.0, 1.38]]
+    [[0.0, -1.02], [0.5, -0.34], [1.0, 1.36]]
     """
 
     def __init__(self, scaling: str = "auto"):

@@ -229,7 +229,7 @@ def min_detectable_difference(se: float, df: float | None, alpha: float, power: 
     >>> round(min_detectable_difference(0.01, None, 0.05, 0.8), 4)
     0.028
     >>> round(min_detectable_difference(0.01, 4, 0.05, 0.8), 4)
-    0.0355
+    0.0372
     """
     if not (math.isfinite(se) and se > 0):
         return math.nan

@@ -25,6 +25,7 @@ from .compare import Plan, Setting, extrapolated_comparison, measured_comparison
 from .heads import head_bytes, head_table
 from .options import CANDIDATES, MIN_PAIRED_RUNS, DecisionOptions, check_stage_results
 from .results import Comparison, MetricVerdict, Recommendation
+from .tuning import tuning_summary
 
 __all__ = ["recommend"]
 
@@ -292,6 +293,7 @@ def _recommendation(profile, curves, fits, options: DecisionOptions) -> Recommen
         notes=tuple(notes),
         train_size=None if deciding is None else int(deciding.train_size),
         compared_at=headline.compared_at,
+        tuning=tuning_summary(curves, None if deciding is None else int(deciding.train_size)),
     )
 
 

@@ -36,6 +36,7 @@ from .codes import (
     Untestable,
 )
 from .options import MIN_PAIRED_RUNS
+from .tuning import HeadTuning
 
 __all__ = ["CheckItem", "Checklist", "Comparison", "HeadRow", "MetricVerdict", "Recommendation"]
 
@@ -266,6 +267,8 @@ class Recommendation:
     train_size: int | None = None
     # where the headline metric was compared (None: nowhere)
     compared_at: Place | None = None
+    # what each head was tuned to at the compared size (empty: not tuned)
+    tuning: tuple[HeadTuning, ...] = ()
 
     def to_dict(self) -> dict:
         """Return the JSON-safe machine dict.
@@ -290,6 +293,7 @@ class Recommendation:
             "alpha": float(self.alpha),
             "test": self.test,
             "notes": [note.to_dict() for note in self.notes],
+            "tuning": [head.to_dict() for head in self.tuning],
         }
 
     @classmethod
@@ -313,6 +317,7 @@ class Recommendation:
             notes=tuple(Note.from_dict(n) for n in data.get("notes", ()) if isinstance(n, Mapping)),
             train_size=data.get("train_size"),
             compared_at=Place.from_dict(place) if isinstance(place, Mapping) else None,
+            tuning=tuple(HeadTuning.from_dict(head) for head in data.get("tuning", ())),
         )
 
 

@@ -40,7 +40,8 @@ class TunedFit:
 
     Attributes
     ----------
-    fit : LinearFit
+    fit : LinearFit or None
+        None for an engine whose head is its own object (torch).
     C : ndarray of shape (n_outputs,) or (1,)
         The chosen inverse penalty per label (sigmoid) or for the softmax.
     at_edge : ndarray of bool, same shape as ``C``
@@ -48,14 +49,18 @@ class TunedFit:
     oof_proba : ndarray of shape (n_samples, n_outputs)
         Out-of-fold probabilities at the chosen C (labels, or class ids for a softmax).
     converged : bool
-        Whether every fit, inner and final, met its tolerance.
+        Whether the final refit met its tolerance (the inner fits only rank the Cs).
+    oof_rows : ndarray of int or None
+        The training rows ``oof_proba`` is for, when not all of them (torch: the
+        validation rows).
     """
 
-    fit: LinearFit
+    fit: LinearFit | None
     C: np.ndarray
     at_edge: np.ndarray
     oof_proba: np.ndarray
     converged: bool
+    oof_rows: np.ndarray | None = None  # rows of ``oof_proba`` (None: every training row)
 
 
 def inner_folds(n_samples: int, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -121,14 +126,12 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     # the mean of the folds' weights at each label's best C: where the final refit starts
     coef_best = np.zeros((X.shape[1], n_labels))
     intercept_best = np.zeros(n_labels)
-    converged = True
     for index, C in enumerate(C_GRID):
         oof = np.empty((n, n_labels))
         coef_mean, intercept_mean = np.zeros_like(coef_best), np.zeros_like(intercept_best)
         for k, (train, val) in enumerate(folds):
             fit, proba = _fold_sigmoid(X, Y, train, val, C, starts[k], max_iter)
             starts[k] = fit
-            converged &= fit.converged
             oof[val] = proba
             coef_mean += fit.coef / len(folds)
             intercept_mean += fit.intercept / len(folds)
@@ -141,7 +144,7 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     start = LinearFit(coef_best, intercept_best, True, 0)
     final = fit_logistic_columns(X, Y, C_chosen, start=start, max_iter=max_iter)
     return TunedFit(
-        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(converged and final.converged)
+        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged)
     )
 
 
@@ -194,7 +197,6 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
     walk = _Walk(1)
     oof_best = np.zeros((n, n_classes))
     start_best: LinearFit | None = None
-    converged = True
     for index, C in enumerate(C_GRID):
         oof = np.zeros((n, n_classes))
         # the folds' weights mapped to the class ids, averaged: the final refit's start
@@ -210,7 +212,6 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
                 gtol=INNER_GTOL,
             )
             starts[k] = fit
-            converged &= fit.converged
             oof[np.ix_(val, seen)] = softmax(fit.decision_function(X[val]), axis=1)
             coef_sum[:, seen] += fit.coef
             intercept_sum[seen] += fit.intercept
@@ -226,7 +227,7 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
         X, y, n_classes, float(C_chosen[0]), start=start_best, max_iter=max_iter
     )
     return TunedFit(
-        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(converged and final.converged)
+        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged)
     )
 
 

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from .._json import float_or_nan, json_int
 from ..decide.codes import register_note_text
 from .explain_checks import item_texts
+from .explain_verdict import detectable_text, verdict_card
 from .format import count, human_bytes, number, p_phrase, percent, signed
 
 __all__ = [
@@ -225,7 +226,12 @@ def verdict_reason(verdict: Mapping, reason: Mapping) -> str:
             f"{reason['min_runs']} are needed before a difference can decide), so sigmoid, the default."
         )
     if code == "close":
-        return f"{numbers}: too close to call (the interval includes 0), so sigmoid, the default."
+        detectable = detectable_text(c)
+        limits = f"; {detectable}" if detectable else ""
+        return (
+            f"{numbers}: no detectable difference (the interval includes 0{limits}), "
+            "so sigmoid as the cheaper default — not a finding that it is better."
+        )
     return f"{numbers}: sigmoid is significantly better."
 
 
@@ -303,7 +309,7 @@ def reason_text(reason: Mapping, recommendation: Mapping) -> str:
     if code == "other_metrics":
         disagree = [
             f"{d['metric']}: {d['formulation']}"
-            + (" (too close to call)" if d["too_close_to_call"] else "")
+            + (" (no detectable difference)" if d["too_close_to_call"] else "")
             for d in reason["disagree"]
         ]
         return "Other metrics give a different verdict: " + "; ".join(disagree) + "."
@@ -343,6 +349,8 @@ def _verdict_json(verdict: Mapping) -> dict:
     out["comparisons"] = {name: _comparison_json(c) for name, c in verdict["comparisons"].items()}
     out["reason"] = verdict_reason(verdict, verdict["reason"])
     out["compared_at"] = place_text(verdict["compared_at"])
+    if verdict.get("plain_decoding"):
+        out["plain_decoding"] = _verdict_json(verdict["plain_decoding"])
     return out
 
 
@@ -383,6 +391,8 @@ def recommendation_json(recommendation: Mapping) -> dict:
     out["memory_budget"] = rec["memory_budget"]
     out["memory_budget_human"] = human_bytes(rec["memory_budget"])
     out.update(alpha=rec["alpha"], test=rec["test"], notes=[_note(n) for n in rec["notes"]])
+    out["tuning"] = list(rec.get("tuning", ()))
+    out["card"] = verdict_card(rec)
     return out
 
 
