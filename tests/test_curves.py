@@ -193,7 +193,7 @@ def test_learning_curves_scores_match_a_direct_scikit_learn_fit(latent, latent_c
     powerset_curve = latent_curves.curves["powerset"]
     C_sigmoid = sigmoid_curve.tuning.C[0, -1]
     (C_powerset,) = powerset_curve.tuning.C[0, -1]
-    assert set(np.log10(C_sigmoid).round()) <= set(range(-4, 5))
+    assert set(np.log10(C_sigmoid).round()) <= set(range(-5, 5))
     sigmoid_proba = np.column_stack(
         [
             LogisticRegression(C=C_sigmoid[j], max_iter=1000, tol=1e-8)

@@ -42,6 +42,7 @@ class Task:
     prune_min_count: int
     r2_cs: bool  # also measure the apparent Cox-Snell R^2 on the training rows
     scaling: str = "auto"  # how the features are scaled (fitted on the training rows)
+    repeat: int = 0  # which repeat of the outer folds (a budget cuts later repeats first)
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,6 +83,7 @@ def make_tasks(
                         prune_min_count=prune_min_count,
                         r2_cs=run == 0 and formulation in _R2_FORMULATIONS,
                         scaling=scaling,
+                        repeat=int(repeat),
                     )
                 )
     return tasks

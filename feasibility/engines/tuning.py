@@ -22,8 +22,9 @@ from .linear_path import LinearFit, fit_logistic_columns, fit_softmax
 
 __all__ = ["C_GRID", "INNER_FOLDS", "TunedFit", "inner_folds", "tune_sigmoid", "tune_softmax"]
 
-#: The inverse penalties tried: 1e-4 .. 1e4, one per decade.
-C_GRID: np.ndarray = 10.0 ** np.arange(-4, 5)
+#: The inverse penalties tried: 1e-5 .. 1e4, one per decade (a heavily pruned or many-class
+#: softmax on few rows can want C = 1e-4 or less).
+C_GRID: np.ndarray = 10.0 ** np.arange(-5, 5)
 #: Inner folds of the training part the validation likelihood is summed over.
 INNER_FOLDS = 3
 #: Grid steps past its best an output's likelihood must fall before the walk may stop.
