@@ -53,40 +53,47 @@ def label_marginals(proba: np.ndarray, labelsets: np.ndarray) -> np.ndarray:
     return proba @ labelsets.astype(np.float64)
 
 
-def _counts(Y: np.ndarray, proba: np.ndarray, thresholds: np.ndarray):
-    """True positives, predicted and true positives per (threshold, row, label)."""
-    predicted = proba[None, :, :] > thresholds[:, None, None]
-    truth = Y.astype(bool)[None, :, :]
-    return predicted & truth, predicted, truth
-
-
 def _global_score(metric: str, Y: np.ndarray, proba: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """The metric at every threshold of ``grid``, each applied to all labels."""
-    tp, predicted, truth = _counts(Y, proba, grid)
-    if metric == Metric.SUBSET_ACCURACY:
-        return np.all(predicted == truth, axis=2).mean(axis=1)
-    if metric == Metric.F1_MICRO:
-        tp_sum = tp.sum(axis=(1, 2))
-        denominator = predicted.sum(axis=(1, 2)) + truth.sum()
-        return np.divide(2.0 * tp_sum, denominator, out=np.zeros(len(grid)), where=denominator > 0)
-    tp_row = tp.sum(axis=2)
-    if metric == Metric.F1_SAMPLES:
-        denominator = predicted.sum(axis=2) + truth.sum(axis=2)
-        per_row = np.divide(2.0 * tp_row, denominator, out=np.ones(denominator.shape),
-                            where=denominator > 0)
-        return per_row.mean(axis=1)
-    # jaccard: |intersection| / |union| per row, 1 when both are empty (zero_division=1)
-    union = (predicted | truth).sum(axis=2)
-    per_row = np.divide(tp_row, union, out=np.ones(union.shape), where=union > 0)
-    return per_row.mean(axis=1)
+    """The metric at every threshold of ``grid``, each applied to all labels.
+
+    One threshold at a time, so memory stays that of one (n, L) matrix.
+    """
+    truth = Y.astype(bool)
+    true_per_row = truth.sum(axis=1)
+    scores = np.empty(len(grid))
+    for k, threshold in enumerate(grid):
+        predicted = proba > threshold
+        if metric == Metric.SUBSET_ACCURACY:
+            scores[k] = np.all(predicted == truth, axis=1).mean()
+            continue
+        tp_row = (predicted & truth).sum(axis=1)
+        predicted_row = predicted.sum(axis=1)
+        if metric == Metric.F1_MICRO:
+            denominator = predicted_row.sum() + true_per_row.sum()
+            scores[k] = 2.0 * tp_row.sum() / denominator if denominator > 0 else 0.0
+            continue
+        if metric == Metric.F1_SAMPLES:
+            denominator = predicted_row + true_per_row
+            per_row = np.divide(2.0 * tp_row, denominator, out=np.ones(len(Y)),
+                                where=denominator > 0)
+        else:  # jaccard: |intersection| / |union| per row, 1 when both are empty
+            union = predicted_row + true_per_row - tp_row
+            per_row = np.divide(tp_row, union, out=np.ones(len(Y)), where=union > 0)
+        scores[k] = per_row.mean()
+    return scores
 
 
 def _per_label_f1(Y: np.ndarray, proba: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """(n_thresholds, L) F1 of each label at each threshold (0 when undefined)."""
-    tp, predicted, truth = _counts(Y, proba, grid)
-    denominator = predicted.sum(axis=1) + truth.sum(axis=1)
-    return np.divide(2.0 * tp.sum(axis=1), denominator, out=np.zeros(denominator.shape),
-                     where=denominator > 0)
+    truth = Y.astype(bool)
+    true_per_label = truth.sum(axis=0)
+    scores = np.empty((len(grid), Y.shape[1]))
+    for k, threshold in enumerate(grid):
+        predicted = proba > threshold
+        denominator = predicted.sum(axis=0) + true_per_label
+        scores[k] = np.divide(2.0 * (predicted & truth).sum(axis=0), denominator,
+                              out=np.zeros(Y.shape[1]), where=denominator > 0)
+    return scores
 
 
 def _best(scores: np.ndarray, grid: np.ndarray) -> np.ndarray:
