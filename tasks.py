@@ -14,7 +14,9 @@ PANEL = ROOT.parent / "shared" / "datasets"
 DATA_SUFFIXES = (".arff", ".arff.bz2", ".arff.gz", ".arff.xz", ".csv", ".csv.bz2", ".csv.gz", ".parquet")
 #: Load options for files that cannot say themselves which columns are labels.
 PANEL_OPTIONS = {"flags.csv": "--labels-last 7"}
-BENCHMARKS = ("bench_load", "bench_profile", "bench_curves", "bench_torch", "bench_extrapolation")
+BENCHMARKS = (
+    "bench_load", "bench_profile", "bench_curves", "bench_torch", "bench_extrapolation", "bench_fair",
+)
 
 
 @task(help={"args": "Extra pytest arguments, e.g. '-k profile -x'."})

@@ -29,8 +29,8 @@ LOAD_FLAGS = ("xml", "labels", "labels_last", "label_column", "label_sep", "sepa
 #: Flags of :func:`feasibility.curves.learning_curves`' options, by parameter name.
 CURVE_FLAGS = (
     "folds", "repeats", "sizes", "n_sizes", "min_size", "seed", "jobs", "engine", "model",
-    "hidden_layers", "formulations", "prune_min_count", "budget", "backend", "scheduler",
-    "no_cache",
+    "hidden_layers", "formulations", "prune_min_count", "scaling", "budget", "backend",
+    "scheduler", "no_cache",
 )
 
 
@@ -89,7 +89,7 @@ def curve_options(flags: Mapping[str, object], *, progress: bool = False) -> dic
     --------
     >>> options = curve_options({"folds": 3, "sizes": "100,200", "budget": 0})
     >>> options["folds"], options["sizes"], options["budget"], options["repeats"]
-    (3, [100, 200], inf, 1)
+    (3, [100, 200], inf, 2)
     """
     given = {name: flags[name] for name in CURVE_FLAGS if name in flags}
     sizes, hidden_layers, formulations, budget, no_cache = (
@@ -105,7 +105,7 @@ def curve_options(flags: Mapping[str, object], *, progress: bool = False) -> dic
     if formulations is not None:
         options["formulations"] = tuple(_split_list(formulations))
     options["budget"] = math.inf if budget == 0 else budget  # --budget 0: never cut
-    for name in ("engine", "model", "backend"):  # the command line's enums, as plain strings
+    for name in ("engine", "model", "scaling", "backend"):  # the command line's enums, as strings
         options[name] = str(options[name])
     options["use_cache"] = not no_cache
     options["progress"] = progress

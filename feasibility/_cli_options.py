@@ -127,6 +127,26 @@ class Engine(StrEnum):
     torch = "torch"
 
 
+class Scaling(StrEnum):
+    """How the features are scaled on each training part."""
+
+    auto = "auto"
+    standard = "standard"
+    maxabs = "maxabs"
+    none = "none"
+
+
+ScalingOpt = Annotated[
+    Scaling,
+    typer.Option(
+        "--scaling",
+        help="auto: count and 0/1 columns divided by their max, other columns standardised "
+        "(sparse input: max-abs); or one rule for every column.",
+        rich_help_panel=CURVES,
+    ),
+]
+
+
 class Model(StrEnum):
     """The network under the two heads."""
 

@@ -31,6 +31,7 @@ from feasibility.decide import (
     conflicting_duplicates,
     recommend,
 )
+from feasibility.decide.compare import overlap_factor
 from feasibility.errors import FeasibilityWarning, ParameterError
 from feasibility.fit import fit_curves
 from feasibility.profile import profile
@@ -167,7 +168,8 @@ def test_recommend_too_close_to_call_keeps_sigmoid(toy_profile):
     assert verdict.deciding.candidate == "powerset"
     low, high = verdict.deciding.interval
     assert low < 0 < high and verdict.deciding.p_value_adjusted > 0.05
-    assert "too close to call" in _json(rec)["reasons"][0]
+    assert "no detectable difference" in _json(rec)["reasons"][0]
+    assert "cannot be detected with these runs" in _json(rec)["reasons"][0]
 
 
 def test_recommend_sigmoid_significantly_better_is_not_close(toy_profile):
@@ -218,8 +220,30 @@ def test_recommend_extrapolates_with_paired_bootstrap(toy_profile):
     boot = cand.bootstrap_scores([1000])[:, 0] - sig.bootstrap_scores([1000])[:, 0]
     boot = boot[np.isfinite(boot)]
     assert c.n_runs == boot.size
-    assert c.interval[0] == pytest.approx(np.percentile(boot, 1.25))
-    assert c.interval[1] == pytest.approx(np.percentile(boot, 98.75))
+    # The runs overlap, so the bootstrap is widened around its centre by Nadeau & Bengio's
+    # factor, and the interval and the p-value come from that one distribution.
+    folds = curves.options["folds"]
+    factor = overlap_factor(c.n_source_runs, curves.n_samples / folds, curves.n_train_full)
+    assert factor > 1
+    widened = c.difference + (boot - boot.mean()) * factor
+    assert c.interval[0] == pytest.approx(np.percentile(widened, 1.25))
+    assert c.interval[1] == pytest.approx(np.percentile(widened, 98.75))
+    assert c.interval[1] - c.interval[0] > np.percentile(boot, 98.75) - np.percentile(boot, 1.25)
+    assert c.min_detectable_difference > 0
+
+
+def test_extrapolated_p_value_and_interval_agree(toy_profile):
+    # The old bootstrap could print p = 0.03 and "too close to call" next to an interval
+    # excluding 0: now significant <=> the interval (at the Bonferroni level) excludes 0.
+    for sigmoid, candidate in [(BETTER, WORSE), (NOISE, WORSE), (WORSE, BETTER)]:
+        curves = _curves(sigmoid, candidate)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FeasibilityWarning)
+            fits = fit_curves(curves, n_bootstrap=50)
+            rec = recommend(toy_profile, curves, fits, target_n=1000)
+        for c in rec.per_metric["f1_micro"].comparisons.values():
+            excludes_zero = c.interval[0] > 0 or c.interval[1] < 0
+            assert (c.p_value_adjusted <= rec.alpha) == excludes_zero
 
 
 def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):
@@ -344,7 +368,7 @@ def emotions_results():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FeasibilityWarning)
         prof = profile(ds)
-        curves = learning_curves(ds, folds=3, n_sizes=4, jobs=2, use_cache=False)
+        curves = learning_curves(ds, folds=3, repeats=1, n_sizes=4, jobs=2, use_cache=False)
         fits = fit_curves(curves, n_bootstrap=50)
     return ds, prof, curves, fits
 

@@ -104,7 +104,7 @@ def test_render_html_has_every_section_and_chart(result, html):
     # every checklist item and every metric verdict is in the page
     for item in result["checklist"]["items"]:
         assert item["title"].replace("'", "&#39;").replace('"', "&#34;") in html
-    assert html.count("too close to call") >= sum(
+    assert html.count("no detectable difference") >= sum(
         v["too_close_to_call"] for v in result["recommendation"]["per_metric"].values()
     )
 

@@ -7,11 +7,12 @@ import math
 
 import numpy as np
 
-from ..vocab import METRICS, Formulation
+from ..engines.tuning import C_GRID
+from ..vocab import METRICS, Formulation, Metric
 from .budget import Outcome
 from .jobs import Grid
 from .notes import CurveNote, not_converged_note
-from .results import FormulationCurve, LearningCurves
+from .results import CurveTuning, FormulationCurve, LearningCurves
 
 __all__ = ["assemble"]
 
@@ -77,6 +78,16 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         grids["n_classes"][cell] = result["n_classes"]
         grids["fit"][cell] = result["fit_seconds"]
         grids["predict"][cell] = result["predict_seconds"]
+    plain = {metric: np.full(shape, np.nan) for metric in METRICS}
+    tuned = [results[t.task_id] for t in grid.tasks
+             if t.formulation == formulation and t.task_id in results]
+    for task in grid.tasks:
+        if task.formulation == formulation and task.task_id in results:
+            for metric in METRICS:
+                plain[metric][task.run, task.level] = results[task.task_id]["scores_plain"][metric]
+    # A job without a record (an engine that could not tune it) keeps NaN in the tuning
+    # arrays; its scores are its plain ones.
+    has_tuning = any(r["tuning"] is not None for r in tuned)
     return FormulationCurve(
         formulation=formulation,
         train_sizes=grid.train_sizes.astype(np.int64),
@@ -86,7 +97,35 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         n_classes=grids["n_classes"],
         fit_seconds=grids["fit"],
         predict_seconds=grids["predict"],
+        scores_plain=plain if has_tuning else {},
+        tuning=_tuning(formulation, grid, results, shape) if has_tuning else None,
     )
+
+
+def _tuning(formulation: str, grid: Grid, results: dict[int, dict], shape) -> CurveTuning:
+    """Stack what each job's inner folds chose into (n_runs, n_sizes, ...) arrays."""
+    tasks = [
+        t for t in grid.tasks
+        if t.formulation == formulation and results.get(t.task_id, {}).get("tuning") is not None
+    ]
+    first = results[tasks[0].task_id]["tuning"]
+    n_outputs = len(first["C"])
+    C = np.full((*shape, n_outputs), np.nan)
+    at_edge = np.full((*shape, n_outputs), np.nan)
+    thresholds = {
+        m: np.full(shape + np.shape(t), np.nan) for m, t in first["thresholds"].items()
+    }
+    thresholds.setdefault(Metric.SUBSET_ACCURACY.value, np.full(shape, np.nan))
+    for task in tasks:
+        record, cell = results[task.task_id]["tuning"], (task.run, task.level)
+        C[cell] = record["C"]
+        at_edge[cell] = np.asarray(record["C_at_edge"], dtype=np.float64)
+        for metric, value in record["thresholds"].items():
+            thresholds[metric][cell] = value
+    if formulation != Formulation.SIGMOID:
+        # A powerset answers subset accuracy by argmax: no threshold.
+        thresholds[Metric.SUBSET_ACCURACY.value][:] = np.nan
+    return CurveTuning(C=C, C_at_edge=at_edge, thresholds=thresholds, C_grid=C_GRID.copy())
 
 
 def _r2_inputs(grid: Grid, results: dict[int, dict], n_labels: int):

@@ -241,7 +241,9 @@ def _plan(
 ) -> set[int]:
     """Pick the largest set of pending jobs predicted to fit in ``seconds_left``.
 
-    Cheapest jobs first (which maximises how many jobs run); a job joins only when the
+    Jobs of the first repeat of the folds come first, so a short budget cuts the extra
+    repeats (which buy power) before it cuts a size; within that, cheapest jobs first
+    (which maximises how many jobs run); a job joins only when the
     same run's job at the previous size is done or planned, so every measured curve is a
     prefix of the sizes. The wall time of a plan is the sum over sizes of the LPT
     makespan, since sizes run one after the other; predictions count ``_COST_SAFETY``
@@ -252,7 +254,8 @@ def _plan(
     planned_chain: set[tuple[str, int, int]] = set(done)
     per_level: dict[int, list[float]] = {}
     first_level = min(t.level for t in pending)
-    for task in sorted(pending, key=lambda t: (predicted[t.task_id], t.level, t.task_id)):
+    order = sorted(pending, key=lambda t: (t.repeat > 0, predicted[t.task_id], t.level, t.task_id))
+    for task in order:
         if (task.formulation, task.run) in cut_chains:
             continue
         if (

@@ -52,6 +52,7 @@ def learning_curves(
     hidden_layer_sizes: tuple[int, ...] = _DEFAULT["hidden_layer_sizes"],
     formulations: Iterable[str] = _DEFAULT["formulations"],
     prune_min_count: int = _DEFAULT["prune_min_count"],
+    scaling: str = _DEFAULT["scaling"],
     budget: float | None = _DEFAULT["budget"],
     backend: str = _DEFAULT["backend"],
     scheduler: str | None = _DEFAULT["scheduler"],
@@ -65,7 +66,7 @@ def learning_curves(
     ----------
     dataset : MultilabelDataset
     folds, repeats, sizes, n_sizes, min_size, seed, jobs, engine, model, \
-hidden_layer_sizes, formulations, prune_min_count, budget, backend, scheduler, \
+hidden_layer_sizes, formulations, prune_min_count, scaling, budget, backend, scheduler, \
 cache_dir, use_cache, progress
         The options of :class:`~feasibility.curves.CurveOptions`, which documents each
         one and holds the defaults.
@@ -104,7 +105,7 @@ cache_dir, use_cache, progress
     >>> data = make_latent_class_labels(300, n_labels=4, n_classes=5, random_state=1)
     >>> curves = learning_curves(data, folds=3, n_sizes=3, jobs=1, use_cache=False)
     >>> curves.runs, curves.curves["powerset"].train_sizes.tolist()
-    (((0, 0), (0, 1), (0, 2)), [50, 98, 194])
+    (((0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)), [50, 98, 194])
     """
     dataset = require_dataset(dataset, OWNER)
     options = CurveOptions(
@@ -120,6 +121,7 @@ cache_dir, use_cache, progress
         hidden_layer_sizes=hidden_layer_sizes,
         formulations=formulations,
         prune_min_count=prune_min_count,
+        scaling=scaling,
         budget=budget,
         backend=backend,
         scheduler=scheduler,
@@ -243,5 +245,6 @@ def _grid(Y: np.ndarray, dataset, options: CurveOptions) -> tuple[Grid, list[Cur
         options.formulations,
         seed=options.seed,
         prune_min_count=options.prune_min_count,
+        scaling=options.scaling,
     )
     return Grid(splits, train_sizes, n_train_full, options.formulations, tasks), notes

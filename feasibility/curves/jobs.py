@@ -11,13 +11,14 @@ import contextlib
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..labelsets import prune_labelsets, unseen_labelset_share
-from ..vocab import Formulation, Metric
+from ..vocab import METRICS, Formulation, Metric
+from .decoding import choose_thresholds, label_marginals, metric_scores, threshold_predictions
+from .scaling import make_scaler
 from .splits import seed_int
 
 __all__ = ["Grid", "Task", "make_tasks", "run_job"]
@@ -40,6 +41,8 @@ class Task:
     random_state: int
     prune_min_count: int
     r2_cs: bool  # also measure the apparent Cox-Snell R^2 on the training rows
+    scaling: str = "auto"  # how the features are scaled (fitted on the training rows)
+    repeat: int = 0  # which repeat of the outer folds (a budget cuts later repeats first)
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,7 +57,9 @@ class Grid:
     tasks: list[Task]  # tasks[i].task_id == i
 
 
-def make_tasks(splits, train_sizes, formulations, *, seed: int, prune_min_count: int) -> list[Task]:
+def make_tasks(
+    splits, train_sizes, formulations, *, seed: int, prune_min_count: int, scaling: str = "auto"
+) -> list[Task]:
     """Every (run, size, formulation) cell, in that order; ``task_id`` is the position.
 
     The formulations of one (run, size) share a random state, so they see the same
@@ -77,6 +82,8 @@ def make_tasks(splits, train_sizes, formulations, *, seed: int, prune_min_count:
                         random_state=random_state,
                         prune_min_count=prune_min_count,
                         r2_cs=run == 0 and formulation in _R2_FORMULATIONS,
+                        scaling=scaling,
+                        repeat=int(repeat),
                     )
                 )
     return tasks
@@ -100,12 +107,20 @@ class _SigmoidModel:
     fitted: np.ndarray  # (L,) bool: labels with a sigmoid
     constant_values: np.ndarray  # (L,) uint8: the prediction of the constant labels
 
-    def predict(self, X) -> np.ndarray:
-        Y = np.tile(self.constant_values, (X.shape[0], 1))
+    def label_proba(self, X) -> np.ndarray:
+        """(n, L) probability of each label; a constant label's is its constant."""
+        proba = np.tile(self.constant_values.astype(np.float64), (X.shape[0], 1))
         if self.head is not None:
-            # Same rule as LogisticRegression.predict: positive when p > 0.5.
-            Y[:, self.fitted] = self.head.predict_proba(X) > 0.5
-        return Y
+            proba[:, self.fitted] = self.head.predict_proba(X)
+        return proba
+
+    def plain_predictions(self, X) -> np.ndarray:
+        # Same rule as LogisticRegression.predict: positive when p > 0.5.
+        return (self.label_proba(X) > 0.5).astype(np.uint8)
+
+    def decoded_predictions(self, X, thresholds: dict) -> dict[str, np.ndarray]:
+        proba = self.label_proba(X)
+        return {m: threshold_predictions(proba, t) for m, t in thresholds.items()}
 
     def r2_cs(self, X, Y: np.ndarray) -> np.ndarray:
         r2 = np.full(Y.shape[1], np.nan)
@@ -126,10 +141,21 @@ class _PowersetModel:
     head: object | None  # FittedHead over the class ids, None with fewer than two classes
     labelsets: np.ndarray  # (K, L) uint8: labelset of each class id
 
-    def predict(self, X) -> np.ndarray:
+    def class_proba(self, X) -> np.ndarray:
         if self.head is None:
-            return np.tile(self.labelsets[0], (X.shape[0], 1))
-        return self.labelsets[np.argmax(self.head.predict_proba(X), axis=1)]
+            return np.ones((X.shape[0], 1))
+        return self.head.predict_proba(X)
+
+    def plain_predictions(self, X) -> np.ndarray:
+        return self.labelsets[np.argmax(self.class_proba(X), axis=1)]
+
+    def decoded_predictions(self, X, thresholds: dict) -> dict[str, np.ndarray]:
+        proba = self.class_proba(X)
+        marginals = label_marginals(proba, self.labelsets)
+        decoded = {m: threshold_predictions(marginals, t) for m, t in thresholds.items()}
+        # Subset accuracy asks for the most probable labelset: argmax, not marginals.
+        decoded[Metric.SUBSET_ACCURACY.value] = self.labelsets[np.argmax(proba, axis=1)]
+        return decoded
 
     def r2_cs(self, X, y: np.ndarray) -> float:
         if self.head is None:
@@ -142,31 +168,80 @@ class _PowersetModel:
         return _cox_snell(ll_null, ll_model, len(y))
 
 
-def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray):
-    """Return (model, n_params, n_classes, converged, r2) for one formulation."""
+@dataclass(frozen=True)
+class _Fitted:
+    """One fitted formulation and what its tuning chose (``C``/``thresholds`` None when the
+    engine does not tune)."""
+
+    model: _SigmoidModel | _PowersetModel
+    n_params: int
+    n_classes: int
+    converged: bool
+    r2: object
+    C: np.ndarray | None = None  # (n_labels,) sigmoid (NaN for a constant label), (1,) powerset
+    C_at_edge: np.ndarray | None = None
+    thresholds: dict | None = None
+
+
+def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitted:
+    """Fit one formulation: tuned on inner folds when the engine can, plain otherwise."""
+    tunes = getattr(engine, "tunes", False)
     if task.formulation == Formulation.SIGMOID:
         fitted = Y_train.min(axis=0) != Y_train.max(axis=0)
-        head = None
-        if fitted.any():
+        head = tuning = None
+        if fitted.any() and tunes:
+            head, tuning = engine.tune_sigmoid(
+                X_train, Y_train[:, fitted], random_state=task.random_state
+            )
+        elif fitted.any():
             head = engine.fit_sigmoid(X_train, Y_train[:, fitted], random_state=task.random_state)
         model = _SigmoidModel(head, fitted, Y_train[0].copy() * ~fitted)
         r2 = model.r2_cs(X_train, Y_train) if task.r2_cs else None
-        return model, _n_params(head), int(fitted.sum()), _converged(head), r2
+        result = _Fitted(model, _n_params(head), int(fitted.sum()), _converged(head), r2)
+        if not tunes or (head is not None and tuning is None):
+            return result  # not tuned (or no validation rows to tune on): plain decoding
+        C = np.full(Y_train.shape[1], np.nan)
+        at_edge = np.zeros(Y_train.shape[1], dtype=bool)
+        oof = model.constant_values[None, :].astype(np.float64).repeat(len(Y_train), axis=0)
+        rows = np.arange(len(Y_train))
+        if tuning is not None:
+            rows = rows if tuning.oof_rows is None else tuning.oof_rows
+            C[fitted] = tuning.C if tuning.C.size == fitted.sum() else tuning.C[0]
+            at_edge[fitted] = tuning.at_edge if tuning.C.size == fitted.sum() else tuning.at_edge[0]
+            oof[np.ix_(rows, np.flatnonzero(fitted))] = tuning.oof_proba
+        thresholds = choose_thresholds(Y_train[rows], oof[rows])
+        return replace(result, C=C, C_at_edge=at_edge, thresholds=thresholds)
     min_count = task.prune_min_count if task.formulation == Formulation.PRUNED_POWERSET else 1
     rows, y, labelsets = prune_labelsets(Y_train, min_count=min_count)
     if len(labelsets) == 0:
         # Every labelset was rare and none had a frequent part: predict the empty labelset.
         labelsets = np.zeros((1, Y_train.shape[1]), dtype=np.uint8)
-    head = None
-    if len(labelsets) >= 2:
-        # Without pruning every row is kept once, in order.
-        X_rows = X_train if min_count == 1 else X_train[rows]
+    head = tuning = None
+    # Without pruning every row is kept once, in order.
+    X_rows = X_train if min_count == 1 else X_train[rows]
+    if len(labelsets) >= 2 and tunes:
+        head, tuning = engine.tune_softmax(
+            X_rows, y, n_classes=len(labelsets), random_state=task.random_state
+        )
+    elif len(labelsets) >= 2:
         head = engine.fit_softmax(
             X_rows, y, n_classes=len(labelsets), random_state=task.random_state
         )
     model = _PowersetModel(head, labelsets)
     r2 = model.r2_cs(X_train, y) if task.r2_cs else None
-    return model, _n_params(head), len(labelsets), _converged(head), r2
+    result = _Fitted(model, _n_params(head), len(labelsets), _converged(head), r2)
+    if not tunes or (head is not None and tuning is None):
+        return result  # not tuned (or no validation rows to tune on): plain decoding
+    if tuning is None:
+        return replace(result, C=np.array([np.nan]), C_at_edge=np.array([False]),
+                       thresholds=choose_thresholds(Y_train, np.zeros(Y_train.shape) + labelsets[0]))
+    # Thresholds are chosen against the labelsets the rows really have (not their pruned ones).
+    truth = Y_train if min_count == 1 else Y_train[rows]
+    if tuning.oof_rows is not None:
+        truth = truth[tuning.oof_rows]
+    marginals = label_marginals(tuning.oof_proba, labelsets)
+    return replace(result, C=tuning.C, C_at_edge=tuning.at_edge,
+                   thresholds=choose_thresholds(truth, marginals))
 
 
 def _n_params(head) -> int:
@@ -181,22 +256,8 @@ def _converged(head) -> bool:
 
 
 def _scores(Y_true: np.ndarray, Y_pred: np.ndarray) -> dict[str, float]:
-    from sklearn.metrics import accuracy_score, f1_score, hamming_loss, jaccard_score
-
-    return {
-        Metric.SUBSET_ACCURACY.value: float(accuracy_score(Y_true, Y_pred)),
-        Metric.HAMMING_LOSS.value: float(hamming_loss(Y_true, Y_pred)),
-        Metric.F1_MICRO.value: float(f1_score(Y_true, Y_pred, average="micro", zero_division=0)),
-        Metric.F1_MACRO.value: float(f1_score(Y_true, Y_pred, average="macro", zero_division=0)),
-        # A sample with no label predicted as having none is a perfect match: the
-        # samples-averaged scores count it as 1 (zero_division=1), not 0.
-        Metric.F1_SAMPLES.value: float(
-            f1_score(Y_true, Y_pred, average="samples", zero_division=1)
-        ),
-        Metric.JACCARD.value: float(
-            jaccard_score(Y_true, Y_pred, average="samples", zero_division=1)
-        ),
-    }
+    """Every metric on one set of predictions (the plain decoding)."""
+    return metric_scores(Y_true, {metric: Y_pred for metric in METRICS})
 
 
 @contextlib.contextmanager
@@ -227,31 +288,49 @@ def run_job(X, Y: np.ndarray, task: Task, engine) -> dict:
         ``n_params``, ``n_classes``, ``converged``, ``r2_cs`` (None unless the task asks
         for it), ``fit_seconds``, ``predict_seconds`` and ``seconds`` (the whole job).
     """
-    from sklearn.preprocessing import MaxAbsScaler, StandardScaler
-
     started = time.perf_counter()
     with _single_thread(engine):
         X_train, X_test = X[task.train_rows], X[task.test_rows]
-        scaler = MaxAbsScaler() if sp.issparse(X) else StandardScaler()
+        scaler = make_scaler(X_train, task.scaling)
         X_train = scaler.fit_transform(X_train)
         X_test = scaler.transform(X_test)
         Y_train, Y_test = Y[task.train_rows], Y[task.test_rows]
         fit_started = time.perf_counter()
-        model, n_params, n_classes, converged, r2 = _fit_formulation(engine, task, X_train, Y_train)
+        fitted = _fit_formulation(engine, task, X_train, Y_train)
         fit_seconds = time.perf_counter() - fit_started
         predict_started = time.perf_counter()
-        Y_pred = model.predict(X_test)
+        Y_plain = fitted.model.plain_predictions(X_test)
+        decoded = None
+        if fitted.thresholds is not None:
+            decoded = fitted.model.decoded_predictions(X_test, fitted.thresholds)
         predict_seconds = time.perf_counter() - predict_started
-        scores = _scores(Y_test, Y_pred)
+        scores_plain = _scores(Y_test, Y_plain)
+        scores = scores_plain if decoded is None else metric_scores(Y_test, decoded)
     return {
         "task_id": task.task_id,
         "scores": scores,
+        "scores_plain": scores_plain,
+        "tuning": _tuning_record(fitted),
         "unseen_labelset_share": unseen_labelset_share(Y_train, Y_test),
-        "n_params": n_params,
-        "n_classes": n_classes,
-        "converged": converged,
-        "r2_cs": r2,
+        "n_params": fitted.n_params,
+        "n_classes": fitted.n_classes,
+        "converged": fitted.converged,
+        "r2_cs": fitted.r2,
         "fit_seconds": fit_seconds,
         "predict_seconds": predict_seconds,
         "seconds": time.perf_counter() - started,
+    }
+
+
+def _tuning_record(fitted: _Fitted) -> dict | None:
+    """What the tuning chose, as plain lists (None when the engine does not tune)."""
+    if fitted.C is None:
+        return None
+    return {
+        "C": fitted.C.tolist(),
+        "C_at_edge": fitted.C_at_edge.tolist(),
+        "thresholds": {
+            metric: (np.asarray(t).tolist() if np.ndim(t) else float(t))
+            for metric, t in fitted.thresholds.items()
+        },
     }

@@ -16,7 +16,7 @@ import numpy as np
 from .._json import json_safe
 from .notes import CurveNote
 
-__all__ = ["FormulationCurve", "LearningCurves", "size_moments"]
+__all__ = ["CurveTuning", "FormulationCurve", "LearningCurves", "size_moments"]
 
 
 def size_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -69,6 +69,50 @@ def _float_or_nan(value) -> float:
 
 
 @dataclass(frozen=True, eq=False)
+class CurveTuning:
+    """What the inner folds of each job chose for one formulation (NaN where a job did not
+    run; for the sigmoid also where a label was constant in the training part).
+
+    Attributes
+    ----------
+    C : ndarray of shape (n_runs, n_sizes, n_outputs)
+        Chosen inverse penalty: one per label for the sigmoid head, one (``n_outputs=1``)
+        for a powerset head.
+    C_at_edge : ndarray of shape (n_runs, n_sizes, n_outputs)
+        1.0 where the choice is the grid's first or last value, else 0.0.
+    thresholds : dict of str to ndarray
+        Decoding threshold per metric: (n_runs, n_sizes) for one threshold, (n_runs,
+        n_sizes, n_labels) for ``f1_macro``; NaN for a powerset's ``subset_accuracy``
+        (argmax).
+    C_grid : ndarray
+        The values C was chosen from.
+    """
+
+    C: np.ndarray
+    C_at_edge: np.ndarray
+    thresholds: dict[str, np.ndarray]
+    C_grid: np.ndarray
+
+    def to_dict(self) -> dict:
+        """Return ``{"C_grid", "C", "C_at_edge", "thresholds": {METRIC: ...}}``."""
+        return {
+            "C_grid": json_safe(self.C_grid),
+            "C": json_safe(self.C),
+            "C_at_edge": json_safe(self.C_at_edge),
+            "thresholds": {m: json_safe(v) for m, v in self.thresholds.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CurveTuning:
+        return cls(
+            C=_float_array(data["C"]),
+            C_at_edge=_float_array(data["C_at_edge"]),
+            thresholds={m: _float_array(v) for m, v in data["thresholds"].items()},
+            C_grid=_float_array(data["C_grid"]),
+        )
+
+
+@dataclass(frozen=True, eq=False)
 class FormulationCurve:
     """Measured learning curve of one formulation.
 
@@ -88,6 +132,10 @@ class FormulationCurve:
     n_classes: np.ndarray  # (n_runs, n_sizes): softmax classes (powerset) or sigmoid outputs
     fit_seconds: np.ndarray  # (n_runs, n_sizes)
     predict_seconds: np.ndarray  # (n_runs, n_sizes)
+    # The same scores with the plain decoding (0.5 / argmax); empty when the engine does
+    # not tune (then ``scores`` are the plain ones).
+    scores_plain: dict[str, np.ndarray] = field(default_factory=dict)
+    tuning: CurveTuning | None = None
 
     def mean(self, metric: str) -> np.ndarray:
         """Per size, the mean score over the runs done (NaN where none was)."""
@@ -120,6 +168,10 @@ class FormulationCurve:
             "n_classes_folds": json_safe(self.n_classes),
             "n_runs_done": [int(k) for k in self.n_runs_done],
         }
+        if self.scores_plain:
+            result["scores_plain"] = {m: _summary(v) for m, v in self.scores_plain.items()}
+        if self.tuning is not None:
+            result["tuning"] = self.tuning.to_dict()
         if timings:
             result["fit_seconds"] = json_safe(_nanmean(self.fit_seconds))
             result["fit_seconds_folds"] = json_safe(self.fit_seconds)
@@ -145,6 +197,10 @@ class FormulationCurve:
             predict_seconds=_float_array(data["predict_seconds_folds"], shape)
             if "predict_seconds_folds" in data
             else missing.copy(),
+            scores_plain={
+                m: _float_array(v["folds"], shape) for m, v in data.get("scores_plain", {}).items()
+            },
+            tuning=CurveTuning.from_dict(data["tuning"]) if data.get("tuning") else None,
         )
 
 

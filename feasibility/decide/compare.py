@@ -38,13 +38,20 @@ from .codes import (
 from .results import Comparison
 
 __all__ = [
+    "POWER",
     "Plan",
+    "min_detectable_difference",
+    "overlap_factor",
     "bootstrap_p",
     "extrapolated_comparison",
     "measured_comparison",
     "paired_test",
     "plan",
 ]
+
+
+#: The power the minimum detectable difference is stated at.
+POWER = 0.8
 
 
 def _paired_runs(curves, formulations: list[str], metric: str, index: int) -> int:
@@ -206,17 +213,56 @@ class Setting:
     memory_budget: int
 
 
+def _scores(curve, metric: str, plain: bool) -> np.ndarray:
+    return (curve.scores_plain if plain else curve.scores)[metric]
+
+
+def min_detectable_difference(se: float, df: float | None, alpha: float, power: float) -> float:
+    """The smallest true difference a two-sided test at ``alpha`` detects with ``power``.
+
+    ``(q(1 - alpha / 2) + q(power)) * se``, with Student-t quantiles on ``df`` degrees of
+    freedom, or normal quantiles when ``df`` is None (the usual power formula; e.g.
+    Cohen 1988, ch. 2).
+
+    Examples
+    --------
+    >>> round(min_detectable_difference(0.01, None, 0.05, 0.8), 4)
+    0.028
+    >>> round(min_detectable_difference(0.01, 4, 0.05, 0.8), 4)
+    0.0372
+    """
+    if not (math.isfinite(se) and se > 0):
+        return math.nan
+    if df is None:
+        return float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se)
+    return float((stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)) * se)
+
+
+def overlap_factor(n_runs: int, test_size: float, train_size: float) -> float:
+    """How much the spread over cross-validation runs understates the spread of their mean.
+
+    Nadeau & Bengio's (2003) correction: ``var = (1 / J + n_test / n_train) s^2`` instead
+    of ``s^2 / J``, i.e. a factor ``sqrt(1 + J n_test / n_train)`` on the standard error.
+    """
+    return math.sqrt(1.0 + n_runs * test_size / max(train_size, 1.0))
+
+
+def _test_size(curves) -> float:
+    folds = int(curves.options.get("folds", 0) or 0)
+    return curves.n_samples / folds if folds >= 2 else curves.n_samples - curves.n_train_full
+
+
 def measured_comparison(
-    curves, candidate: str, plan_: Plan, setting: Setting, *, test: str
+    curves, candidate: str, plan_: Plan, setting: Setting, *, test: str, plain: bool = False
 ) -> tuple[Comparison, Note | None]:
-    """Compare ``candidate`` with sigmoid on the scores measured at ``plan_``'s size."""
+    """Compare ``candidate`` with sigmoid on the scores measured at ``plan_``'s size
+    (``plain``: on the scores of the plain decoding, 0.5 / argmax)."""
     metric, index = setting.metric, plan_.index
-    sig = curves.curves["sigmoid"].scores[metric][:, index]
-    cand = curves.curves[candidate].scores[metric][:, index]
+    sig = _scores(curves.curves["sigmoid"], metric, plain)[:, index]
+    cand = _scores(curves.curves[candidate], metric, plain)[:, index]
     paired = np.isfinite(sig) & np.isfinite(cand)
     diffs = cand[paired] - sig[paired]
-    folds = int(curves.options.get("folds", 0) or 0)
-    test_size = curves.n_samples / folds if folds >= 2 else curves.n_samples - curves.n_train_full
+    test_size = _test_size(curves)
     train_size = int(curves.curves["sigmoid"].train_sizes[index])
     _, p_value, interval, testable = paired_test(
         diffs, test=test, train_size=train_size, test_size=test_size, level=setting.level
@@ -241,6 +287,14 @@ def measured_comparison(
             },
         )
     p_adjusted = min(1.0, p_value * setting.n_candidates)
+    mde = math.nan
+    if testable:
+        sd = float(np.std(diffs, ddof=1))
+        if test == PairedTest.PAIRED_T:
+            se = sd / math.sqrt(n_runs)
+        else:
+            se = sd * math.sqrt(1.0 / n_runs + test_size / max(train_size, 1))
+        mde = min_detectable_difference(se, n_runs - 1, 1.0 - setting.level, POWER)
     comparison = Comparison(
         candidate=candidate,
         metric=metric,
@@ -263,6 +317,7 @@ def measured_comparison(
         head_bytes=setting.head_bytes[candidate],
         n_source_runs=n_runs,
         untestable=untestable,
+        min_detectable_difference=mde,
     )
     return comparison, note
 
@@ -287,10 +342,20 @@ def extrapolated_comparison(
     cand_rows = np.isfinite(curves.curves[candidate].scores[metric]).any(axis=1)
     untestable, note = Untestable.NONE, None
     effect: float | None
+    mde = math.nan
     if boot.size >= 2 and float(np.std(boot, ddof=1)) > 0:
+        # The runs overlap in their training rows, so the bootstrap over runs is too
+        # narrow: widen it around its centre by the same factor as the measured test, and
+        # take the interval and the p-value from that one distribution (so they agree).
+        n_source = int((sig_rows & cand_rows).sum())
+        factor = overlap_factor(n_source, _test_size(curves), curves.n_train_full)
+        centre = float(np.mean(boot))
+        boot = point + (boot - centre) * factor
         low, high = percentile_interval(boot, level)
         p_value = bootstrap_p(boot)
-        effect = point / float(np.std(boot, ddof=1))
+        sd_boot = float(np.std(boot, ddof=1))
+        effect = point / sd_boot
+        mde = min_detectable_difference(sd_boot, None, 1.0 - level, POWER)
     else:
         low = high = math.nan
         p_value, effect = (1.0, None) if boot.size >= 2 else (math.nan, None)
@@ -338,5 +403,6 @@ def extrapolated_comparison(
         head_bytes=setting.head_bytes[candidate],
         n_source_runs=int((sig_rows & cand_rows).sum()),
         untestable=untestable,
+        min_detectable_difference=mde,
     )
     return comparison, note

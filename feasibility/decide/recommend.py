@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from .compare import Plan, Setting, extrapolated_comparison, measured_comparison
 from .heads import head_bytes, head_table
 from .options import CANDIDATES, MIN_PAIRED_RUNS, DecisionOptions, check_stage_results
 from .results import Comparison, MetricVerdict, Recommendation
+from .tuning import tuning_summary
 
 __all__ = ["recommend"]
 
@@ -83,16 +85,33 @@ def _compare_metric(
             close=True,
             place=where.place,
         )
-    return _decide(metric, comparisons, options.memory_budget, where.place)
+    verdict = _decide(metric, comparisons, options.memory_budget, where.place)
+    plain = None
+    tuned = all(curves.curves[name].scores_plain for name in ["sigmoid", *available])
+    if where.basis == Basis.MEASURED and tuned:
+        plain_comparisons = _comparisons(
+            curves, fits, available, where, setting, options.test, [], plain=True
+        )
+        plain = _decide(metric, plain_comparisons, options.memory_budget, where.place)
+    at_n = None
+    n = int(curves.n_samples)
+    if fits is not None and where.basis == Basis.MEASURED and where.train_size < n:
+        if options.target_n is None or options.target_n >= n:
+            candidate = (verdict.deciding or next(iter(comparisons.values()))).candidate
+            at_n, _ = extrapolated_comparison(curves, fits, candidate, n, setting)
+    return replace(verdict, plain_decoding=plain, at_dataset_size=at_n)
 
 
 def _comparisons(
-    curves, fits, available, where: Plan, setting: Setting, test: str, notes
+    curves, fits, available, where: Plan, setting: Setting, test: str, notes, *,
+    plain: bool = False,
 ) -> dict[str, Comparison]:
     comparisons: dict[str, Comparison] = {}
     for candidate in available:
         if where.basis == Basis.MEASURED:
-            comparison, note = measured_comparison(curves, candidate, where, setting, test=test)
+            comparison, note = measured_comparison(
+                curves, candidate, where, setting, test=test, plain=plain
+            )
         else:
             comparison, note = extrapolated_comparison(
                 curves, fits, candidate, where.train_size, setting
@@ -274,6 +293,7 @@ def _recommendation(profile, curves, fits, options: DecisionOptions) -> Recommen
         notes=tuple(notes),
         train_size=None if deciding is None else int(deciding.train_size),
         compared_at=headline.compared_at,
+        tuning=tuning_summary(curves, None if deciding is None else int(deciding.train_size)),
     )
 
 

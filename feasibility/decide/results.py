@@ -36,6 +36,7 @@ from .codes import (
     Untestable,
 )
 from .options import MIN_PAIRED_RUNS
+from .tuning import HeadTuning
 
 __all__ = ["CheckItem", "Checklist", "Comparison", "HeadRow", "MetricVerdict", "Recommendation"]
 
@@ -83,6 +84,9 @@ class Comparison:
     n_source_runs: int = 0
     # why the difference could not be tested (NONE when it was): e.g. zero variance
     untestable: Untestable | None = Untestable.NONE
+    # the smallest true difference these runs detect with 80% power at the same level
+    # (metric units, >= 0; NaN when untestable)
+    min_detectable_difference: float = math.nan
 
     @property
     def decisive(self) -> bool:
@@ -119,6 +123,7 @@ class Comparison:
             head_bytes=json_int(data["head_bytes"]),
             n_source_runs=int(data.get("n_source_runs", 0)),
             untestable=_code(Untestable, data.get("untestable", "")),
+            min_detectable_difference=float_or_nan(data.get("min_detectable_difference")),
         )
 
 
@@ -136,6 +141,7 @@ DECIDING_KEYS = (
     "effect_size",
     "sigmoid_score",
     "candidate_score",
+    "min_detectable_difference",
 )
 
 
@@ -151,6 +157,12 @@ class MetricVerdict:
     comparisons: dict[str, Comparison]  # candidate -> comparison
     reason: Reason | None  # a VerdictCode with its numbers (None: read from a report JSON)
     compared_at: Place | None = None  # where the comparison was made (None: nowhere)
+    # the same decision on the scores of the plain decoding (0.5 / argmax); None when the
+    # heads were not tuned or the comparison is not on measured scores
+    plain_decoding: MetricVerdict | None = None
+    # the deciding candidate against sigmoid on the fitted curves at the dataset's own size
+    # (the measured comparison is at the largest training part, smaller than the dataset)
+    at_dataset_size: Comparison | None = None
 
     def to_dict(self) -> dict:
         """Return ``{"formulation", "too_close_to_call", "lower_is_better", <the deciding
@@ -166,6 +178,12 @@ class MetricVerdict:
             "comparisons": {name: c.to_dict() for name, c in self.comparisons.items()},
             "reason": None if self.reason is None else self.reason.to_dict(),
             "compared_at": None if self.compared_at is None else self.compared_at.to_dict(),
+            "plain_decoding": (
+                None if self.plain_decoding is None else self.plain_decoding.to_dict()
+            ),
+            "at_dataset_size": (
+                None if self.at_dataset_size is None else self.at_dataset_size.to_dict()
+            ),
         }
 
     @classmethod
@@ -182,6 +200,16 @@ class MetricVerdict:
             comparisons=comparisons,
             reason=Reason.from_dict(reason) if isinstance(reason, Mapping) else None,
             compared_at=Place.from_dict(place) if isinstance(place, Mapping) else None,
+            plain_decoding=(
+                cls.from_dict(data["plain_decoding"], metric=metric)
+                if isinstance(data.get("plain_decoding"), Mapping)
+                else None
+            ),
+            at_dataset_size=(
+                Comparison.from_dict(data["at_dataset_size"])
+                if isinstance(data.get("at_dataset_size"), Mapping)
+                else None
+            ),
         )
 
 
@@ -239,6 +267,8 @@ class Recommendation:
     train_size: int | None = None
     # where the headline metric was compared (None: nowhere)
     compared_at: Place | None = None
+    # what each head was tuned to at the compared size (empty: not tuned)
+    tuning: tuple[HeadTuning, ...] = ()
 
     def to_dict(self) -> dict:
         """Return the JSON-safe machine dict.
@@ -263,6 +293,7 @@ class Recommendation:
             "alpha": float(self.alpha),
             "test": self.test,
             "notes": [note.to_dict() for note in self.notes],
+            "tuning": [head.to_dict() for head in self.tuning],
         }
 
     @classmethod
@@ -286,6 +317,7 @@ class Recommendation:
             notes=Note.from_dicts(data.get("notes", ())),
             train_size=data.get("train_size"),
             compared_at=Place.from_dict(place) if isinstance(place, Mapping) else None,
+            tuning=tuple(HeadTuning.from_dict(head) for head in data.get("tuning", ())),
         )
 
 

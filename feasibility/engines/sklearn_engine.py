@@ -14,15 +14,16 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from ..errors import invalid_parameter
 from ..vocab import MODEL_FAMILIES
+from .tuning import TunedFit, tune_sigmoid, tune_softmax
 
-__all__ = ["SklearnEngine", "LinearSigmoidHead", "EstimatorHead"]
+__all__ = ["SklearnEngine", "LinearSigmoidHead", "LinearSoftmaxHead", "EstimatorHead"]
 
 MODELS: tuple[str, ...] = MODEL_FAMILIES
 
@@ -84,6 +85,28 @@ class EstimatorHead:
         full = np.zeros((proba.shape[0], self.n_outputs), dtype=proba.dtype)
         full[:, self.estimator.classes_] = proba
         return full
+
+
+@dataclass(frozen=True, eq=False)
+class LinearSoftmaxHead:
+    """A softmax regression fitted by :mod:`~feasibility.engines.linear_path`.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features, n_classes)
+    intercept : ndarray of shape (n_classes,)
+    n_params : int
+    converged : bool
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    n_params: int
+    converged: bool
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Return the (n, n_classes) softmax rows."""
+        return softmax(np.asarray(X @ self.coef) + self.intercept, axis=1)
 
 
 def _mlp_n_params(mlp: MLPClassifier) -> int:
@@ -172,6 +195,39 @@ class SklearnEngine:
             "alpha": self.alpha,
             "max_iter": self.max_iter,
         }
+
+    @property
+    def tunes(self) -> bool:
+        """Whether :meth:`tune_sigmoid` and :meth:`tune_softmax` choose C on inner folds
+        (the linear model; the MLP is fitted at its fixed ``alpha``)."""
+        return self.model == "linear"
+
+    def tune_sigmoid(self, X, Y: np.ndarray, *, random_state: int):
+        """Fit one sigmoid per column of ``Y``, each at the C its inner folds chose.
+
+        Returns
+        -------
+        head : LinearSigmoidHead
+        tuning : TunedFit
+            The chosen C per label and the out-of-fold probabilities.
+        """
+        tuned: TunedFit = tune_sigmoid(X, Y, seed=random_state, max_iter=self.max_iter)
+        fit = tuned.fit
+        n_params = int(fit.coef.size + fit.intercept.size)
+        return LinearSigmoidHead(fit.coef, fit.intercept, n_params, tuned.converged), tuned
+
+    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int):
+        """Fit one softmax over ``n_classes`` class ids at the C its inner folds chose.
+
+        Returns
+        -------
+        head : LinearSoftmaxHead
+        tuning : TunedFit
+        """
+        tuned = tune_softmax(X, y, int(n_classes), seed=random_state, max_iter=self.max_iter)
+        fit = tuned.fit
+        n_params = int(fit.coef.size + fit.intercept.size)
+        return LinearSoftmaxHead(fit.coef, fit.intercept, n_params, tuned.converged), tuned
 
     def _logistic(self, random_state: int) -> LogisticRegression:
         return LogisticRegression(

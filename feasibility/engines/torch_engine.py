@@ -196,6 +196,39 @@ class TorchEngine:
             "validation_fraction": self.validation_fraction,
         }
 
+    @property
+    def tunes(self) -> bool:
+        """Whether :meth:`tune_sigmoid` and :meth:`tune_softmax` choose the weight decay on
+        the validation rows (the linear model; the MLP keeps its weight decay)."""
+        return not self.hidden_layer_sizes
+
+    def tune_sigmoid(self, X, Y: np.ndarray, *, random_state: int):
+        """Fit the sigmoid head at the weight decay its validation rows choose.
+
+        Returns
+        -------
+        head : TorchHead
+        tuning : TunedFit or None
+            The chosen C (as :func:`~feasibility.engines.torch_tuning.weight_decay_for`
+            maps it) and the validation rows' probabilities; None without validation rows.
+        """
+        from .torch_tuning import tune_torch_head
+
+        return tune_torch_head(
+            self, lambda engine: engine.fit_sigmoid(X, Y, random_state=random_state),
+            X, len(Y), random_state=random_state,
+        )
+
+    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int):
+        """Fit the softmax head at the weight decay its validation rows choose."""
+        from .torch_tuning import tune_torch_head
+
+        return tune_torch_head(
+            self,
+            lambda engine: engine.fit_softmax(X, y, n_classes=n_classes, random_state=random_state),
+            X, len(y), random_state=random_state,
+        )
+
     def fit_sigmoid(self, X, Y: np.ndarray, *, random_state: int) -> TorchHead:
         """Fit one sigmoid output per column of ``Y`` with binary cross-entropy.
 

@@ -29,6 +29,7 @@ from ..decide.codes import NoteCode
 from ..notes import register_note_texts
 from .explain_checks import item_texts
 from .explain_notes import note_text
+from .explain_verdict import detectable_text, verdict_card
 from .format import count, human_bytes, number, p_phrase, percent, signed
 
 __all__ = [
@@ -226,7 +227,12 @@ def verdict_reason(verdict: Mapping, reason: Mapping) -> str:
             f"{reason['min_runs']} are needed before a difference can decide), so sigmoid, the default."
         )
     if code == "close":
-        return f"{numbers}: too close to call (the interval includes 0), so sigmoid, the default."
+        detectable = detectable_text(c)
+        limits = f"; {detectable}" if detectable else ""
+        return (
+            f"{numbers}: no detectable difference (the interval includes 0{limits}), "
+            "so sigmoid as the cheaper default — not a finding that it is better."
+        )
     return f"{numbers}: sigmoid is significantly better."
 
 
@@ -304,7 +310,7 @@ def reason_text(reason: Mapping, recommendation: Mapping) -> str:
     if code == "other_metrics":
         disagree = [
             f"{d['metric']}: {d['formulation']}"
-            + (" (too close to call)" if d["too_close_to_call"] else "")
+            + (" (no detectable difference)" if d["too_close_to_call"] else "")
             for d in reason["disagree"]
         ]
         return "Other metrics give a different verdict: " + "; ".join(disagree) + "."
@@ -344,6 +350,8 @@ def _verdict_json(verdict: Mapping) -> dict:
     out["comparisons"] = {name: _comparison_json(c) for name, c in verdict["comparisons"].items()}
     out["reason"] = verdict_reason(verdict, verdict["reason"])
     out["compared_at"] = place_text(verdict["compared_at"])
+    if verdict.get("plain_decoding"):
+        out["plain_decoding"] = _verdict_json(verdict["plain_decoding"])
     return out
 
 
@@ -384,6 +392,8 @@ def recommendation_json(recommendation: Mapping) -> dict:
     out["memory_budget"] = rec["memory_budget"]
     out["memory_budget_human"] = human_bytes(rec["memory_budget"])
     out.update(alpha=rec["alpha"], test=rec["test"], notes=[dict(n) for n in rec["notes"]])
+    out["tuning"] = list(rec.get("tuning", ()))
+    out["card"] = verdict_card(rec)
     return out
 
 

@@ -19,7 +19,7 @@ table{border-collapse:collapse;font-size:14px}th,td{border-bottom:1px solid #ddd
 td.num{text-align:right}.close{color:#777}.err{color:#a00}
 </style></head><body>
 <h1>feasibility panel</h1>
-<p>One report per dataset; the verdict per metric at the dataset's own size ("~" = too close to call, sigmoid by default).</p>
+<p>One report per dataset; the verdict per metric at the dataset's own size ("~" = no detectable difference, sigmoid as the cheaper default).</p>
 <table>
 <tr><th>dataset</th><th>samples</th><th>labels</th><th>labelsets</th><th>headline</th>
 {% for metric in metrics %}<th>{{ metric }}</th>{% endfor %}<th>checklist</th></tr>

@@ -64,7 +64,7 @@ def verdict_text(result: dict) -> str:
     rec = result.get("recommendation", result)
     name = terminal_safe(result.get("dataset", {}).get("name") or "")
     headline = rec["per_metric"][rec["metric"]]
-    qualifier = " (too close to call)" if rec["too_close_to_call"] else ""
+    qualifier = " (no detectable difference: the cheaper default)" if rec["too_close_to_call"] else ""
     lines = [
         f"verdict{f' for {name}' if name else ''}: {rec['formulation']}{qualifier}",
         f"  {rec['metric']} {rec['compared_at']}"
@@ -78,6 +78,13 @@ def verdict_text(result: dict) -> str:
             f"p {'' if _p(headline['p_value']).startswith('<') else '= '}{_p(headline['p_value'])} "
             f"({headline['test']})"
         )
+    card = rec.get("card") or {}
+    for key in ("detectable", "at_dataset_size", "plain"):
+        if card.get(key):
+            lines.append(f"  {terminal_safe(card[key])}")
+    if card.get("tuning"):
+        lines.append("tuned heads:")
+        lines.extend(f"  {terminal_safe(line)}" for line in card["tuning"])
     lines.append("reasons:")
     lines.extend(f"  - {terminal_safe(reason)}" for reason in rec["reasons"])
     lines.append("every metric:")
@@ -86,7 +93,7 @@ def verdict_text(result: dict) -> str:
         interval = verdict.get("interval") or [None, None]
         lines.append(
             f"  {metric:<{width}}  {verdict['formulation']:<15}"
-            f"{' too close to call' if verdict['too_close_to_call'] else '                  '}"
+            f"{' no detectable difference' if verdict['too_close_to_call'] else ' ' * 25}"
             f"  diff {_num(verdict.get('difference'))} [{_num(interval[0])}, {_num(interval[1])}]"
             f"  p {_p(verdict.get('p_value'))}"
         )
