@@ -11,11 +11,25 @@ from invoke import Exit, task
 ROOT = Path(__file__).parent
 REPORTS = ROOT / "reports"
 PANEL = ROOT.parent / "shared" / "datasets"
-DATA_SUFFIXES = (".arff", ".arff.bz2", ".arff.gz", ".arff.xz", ".csv", ".csv.bz2", ".csv.gz", ".parquet")
+DATA_SUFFIXES = (
+    ".arff",
+    ".arff.bz2",
+    ".arff.gz",
+    ".arff.xz",
+    ".csv",
+    ".csv.bz2",
+    ".csv.gz",
+    ".parquet",
+)
 #: Load options for files that cannot say themselves which columns are labels.
 PANEL_OPTIONS = {"flags.csv": "--labels-last 7"}
 BENCHMARKS = (
-    "bench_load", "bench_profile", "bench_curves", "bench_torch", "bench_extrapolation", "bench_fair",
+    "bench_load",
+    "bench_profile",
+    "bench_curves",
+    "bench_torch",
+    "bench_extrapolation",
+    "bench_fair",
 )
 
 
@@ -30,7 +44,9 @@ def test(c, args=""):
 @task
 def lint(c):
     """Check the code with ruff."""
-    result = c.run(f"{sys.executable} -m ruff check feasibility tests benchmarks tasks.py", warn=True)
+    result = c.run(
+        f"{sys.executable} -m ruff check feasibility tests benchmarks tasks.py", warn=True
+    )
     if result.exited:
         raise Exit("lint failed", code=1)
 
@@ -44,7 +60,9 @@ def lint(c):
 )
 def bench(c, only="", skip_imdb=False):
     """Run the speed and memory benchmarks and print the measured ratios."""
-    wanted = {f"bench_{name.strip()}" for name in only.split(",") if name.strip()} or set(BENCHMARKS)
+    wanted = {f"bench_{name.strip()}" for name in only.split(",") if name.strip()} or set(
+        BENCHMARKS
+    )
     for name in BENCHMARKS:
         if name not in wanted or not (ROOT / "benchmarks" / f"{name}.py").is_file():
             continue
@@ -73,7 +91,8 @@ def report(c, dataset="emotions", out="", options=""):
     out_option = f" --out {shlex.quote(out)}" if out else ""
     result = c.run(
         f"{sys.executable} -m feasibility report {shlex.quote(dataset)}{out_option} {options}",
-        warn=True, pty=False,
+        warn=True,
+        pty=False,
     )
     if result.exited:
         raise Exit(f"report for {dataset} failed", code=result.exited)
@@ -106,7 +125,8 @@ def panel(c, folder=str(PANEL), out=str(REPORTS / "panel"), options=""):
         result = c.run(
             f"{sys.executable} -m feasibility report {shlex.quote(str(path))} "
             f"--out {shlex.quote(str(html))} {extra} {options}",
-            warn=True, pty=False,
+            warn=True,
+            pty=False,
         )
         if result.exited:
             lines = (result.stderr or "").strip().splitlines()

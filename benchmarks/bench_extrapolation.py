@@ -83,13 +83,17 @@ def backtest(curves, *, fraction: float = FRACTION, n_bootstrap: int = 200) -> l
 
 def _print_rows(name: str, rows: list[dict], seconds: float) -> None:
     print(f"\n{name}: learning_curves {seconds:.1f} s")
-    print(f"  {'formulation':16} {'metric':16} {'pts':>3} {'<=n':>5} {'model':6} {'measured':>8} "
-          f"{'predicted [90% band]':>26} {'inside':>6} {'|fit err|':>9} {'|last1|':>8}")
+    print(
+        f"  {'formulation':16} {'metric':16} {'pts':>3} {'<=n':>5} {'model':6} {'measured':>8} "
+        f"{'predicted [90% band]':>26} {'inside':>6} {'|fit err|':>9} {'|last1|':>8}"
+    )
     for row in rows:
         band = f"{row['predicted']:.3f} [{row['low']:.3f}, {row['high']:.3f}]"
-        print(f"  {row['formulation']:16} {row['metric']:16} {row['n_points']:>3} {row['largest_used']:>5} "
-              f"{row['model']:6} {row['measured']:8.3f} {band:>26} {'yes' if row['inside'] else 'no':>6} "
-              f"{row['fit_error']:9.4f} {row['last1_error']:8.4f}")
+        print(
+            f"  {row['formulation']:16} {row['metric']:16} {row['n_points']:>3} {row['largest_used']:>5} "
+            f"{row['model']:6} {row['measured']:8.3f} {band:>26} {'yes' if row['inside'] else 'no':>6} "
+            f"{row['fit_error']:9.4f} {row['last1_error']:8.4f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--panel", type=Path, default=PANEL, help="folder with the panel datasets")
     parser.add_argument("--datasets", nargs="*", default=list(DATASETS), help="datasets to run")
-    parser.add_argument("--n-sizes", type=int, default=None, help="training sizes (default: learning_curves')")
+    parser.add_argument(
+        "--n-sizes", type=int, default=None, help="training sizes (default: learning_curves')"
+    )
     parser.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: all cores)")
     parser.add_argument("--n-bootstrap", type=int, default=200, help="bootstrap resamples")
     args = parser.parse_args(argv)
@@ -123,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     if not all_rows:
         return 1
-    print(f"\nfit on sizes <= {int(100 * FRACTION)}% of the full training part, predict the full size")
+    print(
+        f"\nfit on sizes <= {int(100 * FRACTION)}% of the full training part, predict the full size"
+    )
     for metric in (*BACKTEST_METRICS, None):
         chosen = [row for row in all_rows if metric is None or row["metric"] == metric]
         inside = sum(row["inside"] for row in chosen)
@@ -132,9 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         wins = sum(row["fit_error"] < row["last1_error"] for row in chosen)
         width = float(np.mean([row["width"] for row in chosen]))
         label = metric or "all"
-        print(f"  {label:16} inside 90% band {inside}/{len(chosen)} (mean width {width:.3f}); "
-              f"mean |error| fit {fit_error:.4f} vs last point {last1_error:.4f} "
-              f"(fit better in {wins}/{len(chosen)})")
+        print(
+            f"  {label:16} inside 90% band {inside}/{len(chosen)} (mean width {width:.3f}); "
+            f"mean |error| fit {fit_error:.4f} vs last point {last1_error:.4f} "
+            f"(fit better in {wins}/{len(chosen)})"
+        )
     return 0
 
 

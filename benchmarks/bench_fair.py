@@ -67,8 +67,10 @@ def _scale(X_train, X_test):
         return scaler.transform(X_train), scaler.transform(X_test)
     counts = np.all((X_train >= 0) & (X_train == np.floor(X_train)), axis=0)
     scaler = ColumnTransformer(
-        [("counts", MaxAbsScaler(), np.flatnonzero(counts)),
-         ("others", StandardScaler(), np.flatnonzero(~counts))]
+        [
+            ("counts", MaxAbsScaler(), np.flatnonzero(counts)),
+            ("others", StandardScaler(), np.flatnonzero(~counts)),
+        ]
     ).fit(X_train)
     # ColumnTransformer puts the two kinds side by side: put the columns back in order
     order = np.argsort(np.concatenate([np.flatnonzero(counts), np.flatnonzero(~counts)]))
@@ -232,7 +234,12 @@ def independent(
     n_full = min(len(train) for _, _, train, _ in splits)
     return Parallel(n_jobs=jobs)(
         delayed(independent_run)(
-            X, Y, train[:n_full], test, C_grid=C_grid, random_state=seed * 1000 + run,
+            X,
+            Y,
+            train[:n_full],
+            test,
+            C_grid=C_grid,
+            random_state=seed * 1000 + run,
             max_iter=max_iter,
         )
         for run, (_, _, train, test) in enumerate(splits)
@@ -255,36 +262,57 @@ def compare(curves, runs: list[dict]) -> list[dict]:
             tool = float(np.nanmean(curve.scores[metric][:, 0]))
             own = float(np.mean([run[head][0][metric] for run in runs]))
             rows.append(
-                {"head": head, "metric": metric, "tool": tool, "independent": own,
-                 "gap": abs(tool - own), "within": abs(tool - own) <= TOLERANCE,
-                 "same_C": same_C, "n_C": int(both.sum())}
+                {
+                    "head": head,
+                    "metric": metric,
+                    "tool": tool,
+                    "independent": own,
+                    "gap": abs(tool - own),
+                    "within": abs(tool - own) <= TOLERANCE,
+                    "same_C": same_C,
+                    "n_C": int(both.sum()),
+                }
             )
     return rows
 
 
 def _print_rows(rows: list[dict], tool_seconds: float, own_seconds: float) -> None:
     print(f"  seconds: tool {tool_seconds:.1f}, independent {own_seconds:.1f}")
-    print(f"  {'head':16} {'metric':16} {'tool':>7} {'indep.':>7} {'|diff|':>7} "
-          f"{'<=' + str(TOLERANCE):>6} {'same C':>8}")
+    print(
+        f"  {'head':16} {'metric':16} {'tool':>7} {'indep.':>7} {'|diff|':>7} "
+        f"{'<=' + str(TOLERANCE):>6} {'same C':>8}"
+    )
     for row in rows:
         same = f"{row['same_C']}/{row['n_C']}"
-        print(f"  {row['head']:16} {row['metric']:16} {row['tool']:7.4f} {row['independent']:7.4f} "
-              f"{row['gap']:7.4f} {'yes' if row['within'] else 'NO':>6} {same:>8}")
+        print(
+            f"  {row['head']:16} {row['metric']:16} {row['tool']:7.4f} {row['independent']:7.4f} "
+            f"{row['gap']:7.4f} {'yes' if row['within'] else 'NO':>6} {same:>8}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run both sides on the panel datasets and print the tables and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--panel", type=Path, default=PANEL, help="folder with the panel datasets")
-    parser.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=list(DATASETS),
-                        help="datasets to run")
+    parser.add_argument(
+        "--datasets",
+        nargs="*",
+        default=list(DATASETS),
+        choices=list(DATASETS),
+        help="datasets to run",
+    )
     parser.add_argument("--folds", type=int, default=5, help="outer folds")
-    parser.add_argument("--repeats", type=int, default=1,
-                        help="repeats of the outer folds (the tool's default is 2)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="repeats of the outer folds (the tool's default is 2)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the outer folds")
     parser.add_argument("--jobs", type=int, default=2, help="parallel jobs of each side")
-    parser.add_argument("--max-iter", type=int, default=1000,
-                        help="L-BFGS iterations of the independent fits")
+    parser.add_argument(
+        "--max-iter", type=int, default=1000, help="L-BFGS iterations of the independent fits"
+    )
     args = parser.parse_args(argv)
     if not args.panel.is_dir():
         print(f"panel datasets not found at {args.panel}; nothing to benchmark.", file=sys.stderr)
@@ -302,14 +330,29 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         # every job at the full size (no budget cut); scikit-learn, the engine that tunes
         curves = learning_curves(
-            dataset, sizes=[1.0], folds=args.folds, repeats=args.repeats, seed=args.seed,
-            jobs=args.jobs, engine="sklearn", budget=math.inf, use_cache=False, progress=False,
+            dataset,
+            sizes=[1.0],
+            folds=args.folds,
+            repeats=args.repeats,
+            seed=args.seed,
+            jobs=args.jobs,
+            engine="sklearn",
+            budget=math.inf,
+            use_cache=False,
+            progress=False,
         )
         tool_seconds = time.perf_counter() - start
         C_grid = curves.curves["sigmoid"].tuning.C_grid
         start = time.perf_counter()
-        runs = independent(dataset, folds=args.folds, repeats=args.repeats, seed=args.seed,
-                           C_grid=C_grid, jobs=args.jobs, max_iter=args.max_iter)
+        runs = independent(
+            dataset,
+            folds=args.folds,
+            repeats=args.repeats,
+            seed=args.seed,
+            C_grid=C_grid,
+            jobs=args.jobs,
+            max_iter=args.max_iter,
+        )
         own_seconds = time.perf_counter() - start
         rows = compare(curves, runs)
         print(f"\n{name}: {len(runs)} runs, C from {C_grid.min():g} to {C_grid.max():g}")
@@ -322,8 +365,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     within = sum(row["within"] for row in all_rows)
     largest = max(all_rows, key=lambda row: row["gap"])
-    print(f"\nwithin {TOLERANCE}: {within}/{len(all_rows)}; largest gap {largest['gap']:.4f} "
-          f"({largest['dataset']}, {largest['head']}, {largest['metric']})")
+    print(
+        f"\nwithin {TOLERANCE}: {within}/{len(all_rows)}; largest gap {largest['gap']:.4f} "
+        f"({largest['dataset']}, {largest['head']}, {largest['metric']})"
+    )
     return 0
 
 

@@ -154,8 +154,14 @@ def _check_2d(shape: tuple[int, ...], *, where: str, role: str) -> None:
 
 
 def resolve_names(
-    given, from_frame: tuple[str, ...] | None, n_columns: int, *, parameter: str, prefix: str,
-    where: str, unique: bool,
+    given,
+    from_frame: tuple[str, ...] | None,
+    n_columns: int,
+    *,
+    parameter: str,
+    prefix: str,
+    where: str,
+    unique: bool,
 ) -> tuple[str, ...]:
     """Return one name per column: ``given``, else the DataFrame's columns, else numbered.
 
@@ -167,8 +173,10 @@ def resolve_names(
         When a DataFrame repeats a column name and ``unique`` is asked.
     """
     if given is None:
-        names = from_frame if from_frame is not None else tuple(
-            f"{prefix}{j}" for j in range(n_columns)
+        names = (
+            from_frame
+            if from_frame is not None
+            else tuple(f"{prefix}{j}" for j in range(n_columns))
         )
         error = DatasetError
     else:
@@ -213,8 +221,13 @@ def features_from(value, feature_names, *, where: str):
         matrix, from_frame = _dense_float(value, where=where, role="X")
     _check_2d(matrix.shape, where=where, role="X")
     names = resolve_names(
-        feature_names, from_frame, matrix.shape[1], parameter="feature_names", prefix="x",
-        where=where, unique=False,
+        feature_names,
+        from_frame,
+        matrix.shape[1],
+        parameter="feature_names",
+        prefix="x",
+        where=where,
+        unique=False,
     )
     impute = impute_sparse if sp.issparse(matrix) else impute_dense
     matrix, notes = impute(matrix, list(names))
@@ -237,8 +250,13 @@ def labels_from(value, label_names, *, where: str) -> tuple[np.ndarray, tuple[st
         matrix, from_frame = _dense_float(value, where=where, role="Y")
     _check_2d(matrix.shape, where=where, role="Y")
     names = resolve_names(
-        label_names, from_frame, matrix.shape[1], parameter="label_names", prefix="label_",
-        where=where, unique=True,
+        label_names,
+        from_frame,
+        matrix.shape[1],
+        parameter="label_names",
+        prefix="label_",
+        where=where,
+        unique=True,
     )
     if matrix.shape[0] == 0:
         raise DatasetError(f"{where}: Y has no rows; there is nothing to analyse.")

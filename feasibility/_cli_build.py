@@ -20,17 +20,38 @@ from .pipeline import check_fit_options
 from .vocab import Metric
 
 __all__ = [
-    "CURVE_FLAGS", "LOAD_FLAGS", "curve_options", "decision_options", "fit_options",
-    "load_dataset", "parse_bytes", "parse_sizes", "show_progress",
+    "CURVE_FLAGS",
+    "LOAD_FLAGS",
+    "curve_options",
+    "decision_options",
+    "fit_options",
+    "load_dataset",
+    "parse_bytes",
+    "parse_sizes",
+    "show_progress",
 ]
 
 #: Flags passed to :func:`feasibility.io.load` as they are (``--missing-labels`` is an enum).
 LOAD_FLAGS = ("xml", "labels", "labels_last", "label_column", "label_sep", "separator")
 #: Flags of :func:`feasibility.curves.learning_curves`' options, by parameter name.
 CURVE_FLAGS = (
-    "folds", "repeats", "sizes", "n_sizes", "min_size", "seed", "jobs", "engine", "model",
-    "hidden_layers", "formulations", "prune_min_count", "scaling", "budget", "backend",
-    "scheduler", "no_cache",
+    "folds",
+    "repeats",
+    "sizes",
+    "n_sizes",
+    "min_size",
+    "seed",
+    "jobs",
+    "engine",
+    "model",
+    "hidden_layers",
+    "formulations",
+    "prune_min_count",
+    "scaling",
+    "budget",
+    "backend",
+    "scheduler",
+    "no_cache",
 )
 
 
@@ -93,7 +114,8 @@ def curve_options(flags: Mapping[str, object], *, progress: bool = False) -> dic
     """
     given = {name: flags[name] for name in CURVE_FLAGS if name in flags}
     sizes, hidden_layers, formulations, budget, no_cache = (
-        given.pop(name, None) for name in ("sizes", "hidden_layers", "formulations", "budget", "no_cache")
+        given.pop(name, None)
+        for name in ("sizes", "hidden_layers", "formulations", "budget", "no_cache")
     )
     options = CURVE_DEFAULTS | given
     options["sizes"] = parse_sizes(sizes) if sizes else None
@@ -101,7 +123,9 @@ def curve_options(flags: Mapping[str, object], *, progress: bool = False) -> dic
         try:
             options["hidden_layer_sizes"] = tuple(int(part) for part in _split_list(hidden_layers))
         except ValueError:
-            raise ParameterError(f"--hidden-layers must be integers separated by commas. Got {hidden_layers!r} instead.") from None
+            raise ParameterError(
+                f"--hidden-layers must be integers separated by commas. Got {hidden_layers!r} instead."
+            ) from None
     if formulations is not None:
         options["formulations"] = tuple(_split_list(formulations))
     options["budget"] = math.inf if budget == 0 else budget  # --budget 0: never cut
@@ -113,8 +137,11 @@ def curve_options(flags: Mapping[str, object], *, progress: bool = False) -> dic
 
 
 def fit_options(
-    *, target_n: list[int] | None = None, target: list[str] | None = None,
-    n_bootstrap: int = FIT_DEFAULTS.n_bootstrap, seed: int,
+    *,
+    target_n: list[int] | None = None,
+    target: list[str] | None = None,
+    n_bootstrap: int = FIT_DEFAULTS.n_bootstrap,
+    seed: int,
 ) -> dict:
     """Return the keyword options of :func:`~feasibility.fit.fit_curves`, checked now.
 
@@ -127,7 +154,9 @@ def fit_options(
         try:
             number = float(value)
         except ValueError:
-            raise ParameterError(f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead.") from None
+            raise ParameterError(
+                f"--target must be VALUE or METRIC=VALUE. Got {item!r} instead."
+            ) from None
         if not 0 < number < 1:  # also refuses nan
             raise ParameterError(
                 f"--target must be a score within (0, 1), as VALUE or METRIC=VALUE (e.g. 0.8 or "
@@ -153,17 +182,31 @@ def parse_bytes(text: str) -> int:
     >>> parse_bytes("1GiB"), parse_bytes("500 MB"), parse_bytes("2e9")
     (1073741824, 500000000, 2000000000)
     """
-    units = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-             "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+    units = {
+        "": 1,
+        "b": 1,
+        "kb": 10**3,
+        "mb": 10**6,
+        "gb": 10**9,
+        "tb": 10**12,
+        "kib": 2**10,
+        "mib": 2**20,
+        "gib": 2**30,
+        "tib": 2**40,
+    }
     cleaned = text.strip().lower().replace(" ", "")
     number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz")
-    unit = cleaned[len(number):]
+    unit = cleaned[len(number) :]
     try:
         value = float(number) * units[unit]
     except (KeyError, ValueError):
-        raise ParameterError(f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead.") from None
+        raise ParameterError(
+            f"--memory-budget must be a size such as 1GiB, 500MB or 2e9. Got {text!r} instead."
+        ) from None
     if not math.isfinite(value) or value <= 0:
-        raise ParameterError(f"--memory-budget must be a positive, finite size. Got {text!r} instead.")
+        raise ParameterError(
+            f"--memory-budget must be a positive, finite size. Got {text!r} instead."
+        )
     return int(value)
 
 

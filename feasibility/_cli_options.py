@@ -27,7 +27,11 @@ SourceArg = Annotated[
 ]
 XmlOpt = Annotated[
     Path | None,
-    typer.Option("--xml", help="MULAN labels XML (default: the .xml beside the ARFF).", rich_help_panel="Loading"),
+    typer.Option(
+        "--xml",
+        help="MULAN labels XML (default: the .xml beside the ARFF).",
+        rich_help_panel="Loading",
+    ),
 ]
 LabelsOpt = Annotated[
     str | None,
@@ -35,7 +39,9 @@ LabelsOpt = Annotated[
 ]
 LabelsLastOpt = Annotated[
     int | None,
-    typer.Option("--labels-last", min=1, help="The last N columns are the labels.", rich_help_panel="Loading"),
+    typer.Option(
+        "--labels-last", min=1, help="The last N columns are the labels.", rich_help_panel="Loading"
+    ),
 ]
 LabelColumnOpt = Annotated[
     str | None,
@@ -48,7 +54,11 @@ LabelColumnOpt = Annotated[
 ]
 LabelSepOpt = Annotated[
     str | None,
-    typer.Option("--label-sep", help="Separator of a delimited-text label column, e.g. '|'.", rich_help_panel="Loading"),
+    typer.Option(
+        "--label-sep",
+        help="Separator of a delimited-text label column, e.g. '|'.",
+        rich_help_panel="Loading",
+    ),
 ]
 SeparatorOpt = Annotated[
     str | None,
@@ -59,6 +69,8 @@ SeparatorOpt = Annotated[
         rich_help_panel="Loading",
     ),
 ]
+
+
 class MissingLabels(StrEnum):
     """What to do with rows whose labels are missing."""
 
@@ -83,13 +95,24 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the full result as 
 PROFILE_DEFAULTS = ProfileOptions()
 HiddenOpt = Annotated[
     int | None,
-    typer.Option("--hidden", min=1, help="Penultimate layer width d used to size the output layers (default: the number of features)."),
+    typer.Option(
+        "--hidden",
+        min=1,
+        help="Penultimate layer width d used to size the output layers (default: the number of features).",
+    ),
 ]
 AlphaOpt = Annotated[
-    float, typer.Option("--alpha", min=0.0, max=1.0, help="False discovery rate of the label-pair dependence tests.")
+    float,
+    typer.Option(
+        "--alpha", min=0.0, max=1.0, help="False discovery rate of the label-pair dependence tests."
+    ),
 ]
-MaxPairsOpt = Annotated[int, typer.Option("--max-pairs", min=1, help="How many strongest dependent pairs to list.")]
-ProfileSeedOpt = Annotated[int, typer.Option("--seed", help="Seed for RAkEL subset sampling when L is large.")]
+MaxPairsOpt = Annotated[
+    int, typer.Option("--max-pairs", min=1, help="How many strongest dependent pairs to list.")
+]
+ProfileSeedOpt = Annotated[
+    int, typer.Option("--seed", help="Seed for RAkEL subset sampling when L is large.")
+]
 MaxLabelsetsOpt = Annotated[
     int, typer.Option("--max-labelsets", min=1, help="Longest labelset frequency table in --json.")
 ]
@@ -107,16 +130,47 @@ CURVE_DEFAULTS = CurveOptions.defaults()
 FIT_DEFAULTS = FitOptions()
 HIDDEN_LAYERS_DEFAULT = ",".join(str(width) for width in CURVE_DEFAULTS["hidden_layer_sizes"])
 FORMULATIONS_DEFAULT = ",".join(CURVE_DEFAULTS["formulations"])
-FoldsOpt = Annotated[int, typer.Option("--folds", help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES)]
-RepeatsOpt = Annotated[int, typer.Option("--repeats", help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES)]
+FoldsOpt = Annotated[
+    int,
+    typer.Option(
+        "--folds", help="Outer folds (iterative multilabel stratification).", rich_help_panel=CURVES
+    ),
+]
+RepeatsOpt = Annotated[
+    int,
+    typer.Option(
+        "--repeats", help="Repeats of the K folds with different seeds.", rich_help_panel=CURVES
+    ),
+]
 SizesOpt = Annotated[
     str | None,
-    typer.Option("--sizes", help="Training sizes: counts (100,400,1600) or fractions of the training part (0.1,0.5,1).", rich_help_panel=CURVES),
+    typer.Option(
+        "--sizes",
+        help="Training sizes: counts (100,400,1600) or fractions of the training part (0.1,0.5,1).",
+        rich_help_panel=CURVES,
+    ),
 ]
-NSizesOpt = Annotated[int, typer.Option("--n-sizes", help="Number of geometric training sizes when --sizes is not given.", rich_help_panel=CURVES)]
-MinSizeOpt = Annotated[int | None, typer.Option("--min-size", help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES)]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same result.", rich_help_panel=CURVES)]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES)]
+NSizesOpt = Annotated[
+    int,
+    typer.Option(
+        "--n-sizes",
+        help="Number of geometric training sizes when --sizes is not given.",
+        rich_help_panel=CURVES,
+    ),
+]
+MinSizeOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--min-size", help="Smallest training size (default max(50, 2L)).", rich_help_panel=CURVES
+    ),
+]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="Random seed: same seed, same result.", rich_help_panel=CURVES)
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", help="Parallel jobs (default: all cores).", rich_help_panel=CURVES),
+]
 
 
 class Engine(StrEnum):
@@ -163,14 +217,42 @@ class Backend(StrEnum):
 
 EngineOpt = Annotated[
     Engine,
-    typer.Option("--engine", help="auto: torch when installed and the powerset has hundreds of classes, else scikit-learn.", rich_help_panel=CURVES),
+    typer.Option(
+        "--engine",
+        help="auto: torch when installed and the powerset has hundreds of classes, else scikit-learn.",
+        rich_help_panel=CURVES,
+    ),
 ]
-ModelOpt = Annotated[Model, typer.Option("--model", help="linear heads, or an MLP with the same hidden layers under both heads.", rich_help_panel=CURVES)]
-HiddenLayersOpt = Annotated[str, typer.Option("--hidden-layers", help="MLP hidden layer widths, comma-separated.", rich_help_panel=CURVES)]
+ModelOpt = Annotated[
+    Model,
+    typer.Option(
+        "--model",
+        help="linear heads, or an MLP with the same hidden layers under both heads.",
+        rich_help_panel=CURVES,
+    ),
+]
+HiddenLayersOpt = Annotated[
+    str,
+    typer.Option(
+        "--hidden-layers", help="MLP hidden layer widths, comma-separated.", rich_help_panel=CURVES
+    ),
+]
 FormulationsOpt = Annotated[
-    str, typer.Option("--formulations", help="Comma-separated: sigmoid, powerset, pruned-powerset.", rich_help_panel=CURVES)
+    str,
+    typer.Option(
+        "--formulations",
+        help="Comma-separated: sigmoid, powerset, pruned-powerset.",
+        rich_help_panel=CURVES,
+    ),
 ]
-PruneOpt = Annotated[int, typer.Option("--prune-min-count", help="pruned-powerset keeps labelsets seen at least this often.", rich_help_panel=CURVES)]
+PruneOpt = Annotated[
+    int,
+    typer.Option(
+        "--prune-min-count",
+        help="pruned-powerset keeps labelsets seen at least this often.",
+        rich_help_panel=CURVES,
+    ),
+]
 BudgetOpt = Annotated[
     float | None,
     typer.Option(
@@ -182,18 +264,51 @@ BudgetOpt = Annotated[
         rich_help_panel=CURVES,
     ),
 ]
-BackendOpt = Annotated[Backend, typer.Option("--backend", help="loky (local processes) or dask (a Dask cluster; needs --scheduler).", rich_help_panel=CURVES)]
-SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.", rich_help_panel=CURVES)]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Recompute the learning curves even when cached.", rich_help_panel=CURVES)]
+BackendOpt = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="loky (local processes) or dask (a Dask cluster; needs --scheduler).",
+        rich_help_panel=CURVES,
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address, e.g. tcp://127.0.0.1:8786.",
+        rich_help_panel=CURVES,
+    ),
+]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Recompute the learning curves even when cached.", rich_help_panel=CURVES
+    ),
+]
 TargetNOpt = Annotated[
     list[int] | None,
-    typer.Option("--target-n", min=1, help="Training size to predict each metric at (repeatable; default: the dataset size and 10x it).", rich_help_panel=FITS),
+    typer.Option(
+        "--target-n",
+        min=1,
+        help="Training size to predict each metric at (repeatable; default: the dataset size and 10x it).",
+        rich_help_panel=FITS,
+    ),
 ]
 TargetOpt = Annotated[
     list[str] | None,
-    typer.Option("--target", help="Score to reach, as VALUE (for f1_micro) or METRIC=VALUE (repeatable).", rich_help_panel=FITS),
+    typer.Option(
+        "--target",
+        help="Score to reach, as VALUE (for f1_micro) or METRIC=VALUE (repeatable).",
+        rich_help_panel=FITS,
+    ),
 ]
-BootstrapOpt = Annotated[int, typer.Option("--n-bootstrap", help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS)]
+BootstrapOpt = Annotated[
+    int,
+    typer.Option(
+        "--n-bootstrap", help="Bootstrap replicates over folds for the bands.", rich_help_panel=FITS
+    ),
+]
 
 
 # The decision's defaults are DecisionOptions'; the budget is shown in the unit users type.
@@ -204,24 +319,53 @@ MEMORY_BUDGET_DEFAULT = f"{DECISION_DEFAULTS.memory_budget // 2**30}GiB"
 
 MetricOpt = Annotated[
     Metric,
-    typer.Option("--metric", help="Headline metric of the verdict (every metric gets its own row too).", rich_help_panel="Decision"),
+    typer.Option(
+        "--metric",
+        help="Headline metric of the verdict (every metric gets its own row too).",
+        rich_help_panel="Decision",
+    ),
 ]
 ReportTargetNOpt = Annotated[
     int | None,
-    typer.Option("--target-n", min=1, help="Training size the verdict is for (default: the dataset's size; larger sizes use the fitted curves).", rich_help_panel="Decision"),
+    typer.Option(
+        "--target-n",
+        min=1,
+        help="Training size the verdict is for (default: the dataset's size; larger sizes use the fitted curves).",
+        rich_help_panel="Decision",
+    ),
 ]
 MemoryBudgetOpt = Annotated[
-    str, typer.Option("--memory-budget", help="Memory allowed for the powerset output layer (float32), e.g. 1GiB, 500MB, 2e9.", rich_help_panel="Decision")
+    str,
+    typer.Option(
+        "--memory-budget",
+        help="Memory allowed for the powerset output layer (float32), e.g. 1GiB, 500MB, 2e9.",
+        rich_help_panel="Decision",
+    ),
 ]
-MinPositivesOpt = Annotated[int, typer.Option("--min-positives", min=1, help="Positives each label needs for its sigmoid (checklist).", rich_help_panel="Decision")]
+MinPositivesOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-positives",
+        min=1,
+        help="Positives each label needs for its sigmoid (checklist).",
+        rich_help_panel="Decision",
+    ),
+]
 ReportOutOpt = Annotated[
-    Path | None, typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it.")
+    Path | None,
+    typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it."),
 ]
 LabelsOnlyOpt = Annotated[
-    bool, typer.Option("--labels-only", help="Skip the learning curves: only the checklist items the labels answer.")
+    bool,
+    typer.Option(
+        "--labels-only",
+        help="Skip the learning curves: only the checklist items the labels answer.",
+    ),
 ]
 ResultJsonArg = Annotated[Path, typer.Argument(help="A report's JSON (reports/<name>.json).")]
-RenderOutOpt = Annotated[Path | None, typer.Option("--out", help="HTML path (default: beside the JSON).")]
+RenderOutOpt = Annotated[
+    Path | None, typer.Option("--out", help="HTML path (default: beside the JSON).")
+]
 
 
 #: Library parameter -> command-line flag, where the flag is not the parameter's name with

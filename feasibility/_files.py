@@ -54,8 +54,12 @@ def write_files_atomically(contents: dict[Path, str], *, what: str = "file") -> 
             target = Path(target)
             target.parent.mkdir(parents=True, exist_ok=True)
             handle = tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.",
-                suffix=".tmp", delete=False,
+                "w",
+                encoding="utf-8",
+                dir=target.parent,
+                prefix=f".{target.name}.",
+                suffix=".tmp",
+                delete=False,
             )
             temporaries.append((Path(handle.name), target))
             with handle:

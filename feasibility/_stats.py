@@ -48,5 +48,7 @@ def percentile_interval(samples, confidence: float, *, axis: int | None = None):
     with warnings.catch_warnings():
         # an all-NaN slice (no usable replicate) gives NaN ends, which is the answer
         warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanpercentile(np.asarray(samples, dtype=float), [tail, 100.0 - tail], axis=axis)
+        low, high = np.nanpercentile(
+            np.asarray(samples, dtype=float), [tail, 100.0 - tail], axis=axis
+        )
     return low, high

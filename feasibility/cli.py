@@ -63,9 +63,13 @@ def _command_line() -> str:
 @app.command()
 def info(
     source: opt.SourceArg,
-    xml: opt.XmlOpt = None, labels: opt.LabelsOpt = None, labels_last: opt.LabelsLastOpt = None,
-    label_column: opt.LabelColumnOpt = None, label_sep: opt.LabelSepOpt = None,
-    separator: opt.SeparatorOpt = None, missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
+    xml: opt.XmlOpt = None,
+    labels: opt.LabelsOpt = None,
+    labels_last: opt.LabelsLastOpt = None,
+    label_column: opt.LabelColumnOpt = None,
+    label_sep: opt.LabelSepOpt = None,
+    separator: opt.SeparatorOpt = None,
+    missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
     as_json: opt.JsonOpt = False,
 ) -> int:
     """Load a dataset and print its shape, labels, detected format and loader notes."""
@@ -81,9 +85,13 @@ def info(
 @app.command("profile")
 def profile_command(
     source: opt.SourceArg,
-    xml: opt.XmlOpt = None, labels: opt.LabelsOpt = None, labels_last: opt.LabelsLastOpt = None,
-    label_column: opt.LabelColumnOpt = None, label_sep: opt.LabelSepOpt = None,
-    separator: opt.SeparatorOpt = None, missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
+    xml: opt.XmlOpt = None,
+    labels: opt.LabelsOpt = None,
+    labels_last: opt.LabelsLastOpt = None,
+    label_column: opt.LabelColumnOpt = None,
+    label_sep: opt.LabelSepOpt = None,
+    separator: opt.SeparatorOpt = None,
+    missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
     hidden: opt.HiddenOpt = opt.PROFILE_DEFAULTS.hidden,
     alpha: opt.AlphaOpt = opt.PROFILE_DEFAULTS.alpha,
     max_pairs: opt.MaxPairsOpt = opt.PROFILE_DEFAULTS.max_pairs,
@@ -94,7 +102,9 @@ def profile_command(
     """Profile the label space: co-occurrence, powerset sparsity, samples per labelset, head sizes."""
     flags = locals()  # the parsed command line by parameter name, as argparse's vars(args)
     dataset = build.load_dataset(flags)
-    label_profile = profile(dataset, hidden=hidden, alpha=alpha, max_pairs=max_pairs, random_state=seed)
+    label_profile = profile(
+        dataset, hidden=hidden, alpha=alpha, max_pairs=max_pairs, random_state=seed
+    )
     if as_json:
         _print_json(profile_json(label_profile, max_labelsets=max_labelsets))
     else:
@@ -105,9 +115,13 @@ def profile_command(
 @app.command()
 def curves(
     source: opt.SourceArg,
-    xml: opt.XmlOpt = None, labels: opt.LabelsOpt = None, labels_last: opt.LabelsLastOpt = None,
-    label_column: opt.LabelColumnOpt = None, label_sep: opt.LabelSepOpt = None,
-    separator: opt.SeparatorOpt = None, missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
+    xml: opt.XmlOpt = None,
+    labels: opt.LabelsOpt = None,
+    labels_last: opt.LabelsLastOpt = None,
+    label_column: opt.LabelColumnOpt = None,
+    label_sep: opt.LabelSepOpt = None,
+    separator: opt.SeparatorOpt = None,
+    missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
     folds: opt.FoldsOpt = CURVE["folds"],
     repeats: opt.RepeatsOpt = CURVE["repeats"],
     sizes: opt.SizesOpt = None,
@@ -135,7 +149,9 @@ def curves(
     dataset = build.load_dataset(flags)
     curve_options = build.curve_options(flags, progress=build.show_progress(as_json))
     # Built (and checked) before any model is trained: a bad --target fails now.
-    fit_options = build.fit_options(target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed)
+    fit_options = build.fit_options(
+        target_n=target_n, target=target, n_bootstrap=n_bootstrap, seed=seed
+    )
     measured = learning_curves(dataset, **curve_options)
     fitted = with_sample_size(fit_curves(measured, **fit_options), measured)
     if as_json:
@@ -148,9 +164,13 @@ def curves(
 @app.command()
 def report(
     source: opt.SourceArg,
-    xml: opt.XmlOpt = None, labels: opt.LabelsOpt = None, labels_last: opt.LabelsLastOpt = None,
-    label_column: opt.LabelColumnOpt = None, label_sep: opt.LabelSepOpt = None,
-    separator: opt.SeparatorOpt = None, missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
+    xml: opt.XmlOpt = None,
+    labels: opt.LabelsOpt = None,
+    labels_last: opt.LabelsLastOpt = None,
+    label_column: opt.LabelColumnOpt = None,
+    label_sep: opt.LabelSepOpt = None,
+    separator: opt.SeparatorOpt = None,
+    missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
     metric: opt.MetricOpt = opt.METRIC_DEFAULT,
     target_n: opt.ReportTargetNOpt = None,
     memory_budget: opt.MemoryBudgetOpt = opt.MEMORY_BUDGET_DEFAULT,
@@ -185,7 +205,9 @@ def report(
         dataset,
         curve_options=build.curve_options(flags, progress=build.show_progress(False)),
         fit_options=build.fit_options(target=target, n_bootstrap=n_bootstrap, seed=seed),
-        target_n=target_n, command_line=_command_line(), **build.decision_options(flags),
+        target_n=target_n,
+        command_line=_command_line(),
+        **build.decision_options(flags),
     )
     html_written, json_written = write_report(result, html_path)
     typer.echo(verdict_text(result))
@@ -197,9 +219,13 @@ def report(
 @app.command()
 def check(
     source: opt.SourceArg,
-    xml: opt.XmlOpt = None, labels: opt.LabelsOpt = None, labels_last: opt.LabelsLastOpt = None,
-    label_column: opt.LabelColumnOpt = None, label_sep: opt.LabelSepOpt = None,
-    separator: opt.SeparatorOpt = None, missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
+    xml: opt.XmlOpt = None,
+    labels: opt.LabelsOpt = None,
+    labels_last: opt.LabelsLastOpt = None,
+    label_column: opt.LabelColumnOpt = None,
+    label_sep: opt.LabelSepOpt = None,
+    separator: opt.SeparatorOpt = None,
+    missing_labels: opt.MissingLabelsOpt = opt.MissingLabels.error,
     metric: opt.MetricOpt = opt.METRIC_DEFAULT,
     target_n: opt.ReportTargetNOpt = None,
     memory_budget: opt.MemoryBudgetOpt = opt.MEMORY_BUDGET_DEFAULT,
@@ -217,13 +243,17 @@ def check(
     flags = locals()  # the parsed command line by parameter name, as argparse's vars(args)
     dataset = build.load_dataset(flags)
     if labels_only:
-        checklist = checklist_json(labels_checklist(dataset, **build.decision_options(flags)).to_dict())
+        checklist = checklist_json(
+            labels_checklist(dataset, **build.decision_options(flags)).to_dict()
+        )
     else:
         checklist = run_pipeline(
             dataset,
             curve_options=build.curve_options(flags, progress=build.show_progress(False)),
             fit_options=build.fit_options(seed=seed),
-            target_n=target_n, command_line=_command_line(), **build.decision_options(flags),
+            target_n=target_n,
+            command_line=_command_line(),
+            **build.decision_options(flags),
         )["checklist"]
     typer.echo(checklist_text(checklist))
     if checklist["status"] == "fail":
@@ -234,7 +264,9 @@ def check(
 @app.command()
 def render(result_json: opt.ResultJsonArg, out: opt.RenderOutOpt = None) -> int:
     """Re-render a report's HTML from its JSON without recomputing anything."""
-    html_written, _ = write_report(read_result(result_json), out or result_json.with_suffix(".html"))
+    html_written, _ = write_report(
+        read_result(result_json), out or result_json.with_suffix(".html")
+    )
     typer.echo(f"report: {html_written}")
     return 0
 

@@ -27,15 +27,30 @@ from .profile import profile as profile_labels
 from .result import RESULT_KEYS, AnalysisResult, DatasetSummary, Methods
 
 __all__ = [
-    "RESULT_KEYS", "REPORTS_DIR", "check_decision_options", "check_fit_options", "labels_checklist",
-    "report_paths", "run_analysis", "run_pipeline",
+    "RESULT_KEYS",
+    "REPORTS_DIR",
+    "check_decision_options",
+    "check_fit_options",
+    "labels_checklist",
+    "report_paths",
+    "run_analysis",
+    "run_pipeline",
 ]
 
 #: Default folder of the reports, relative to the working directory.
 REPORTS_DIR = Path("reports")
 _VERSIONED = (
-    "numpy", "scipy", "scikit-learn", "statsmodels", "polars", "altair", "vl-convert-python",
-    "jinja2", "joblib", "iterative-stratification", "torch",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "statsmodels",
+    "polars",
+    "altair",
+    "vl-convert-python",
+    "jinja2",
+    "joblib",
+    "iterative-stratification",
+    "torch",
 )
 
 
@@ -109,10 +124,42 @@ def run_analysis(
     """
     dataset = require_dataset(dataset, "run_pipeline")
     profile_options, curve_options, fit_options = _checked_options(
-        dataset, profile_options, curve_options, fit_options,
-        metric=metric, target_n=target_n, memory_budget=memory_budget,
+        dataset,
+        profile_options,
+        curve_options,
+        fit_options,
+        metric=metric,
+        target_n=target_n,
+        memory_budget=memory_budget,
         min_positives=min_positives,
     )
+    # Only checked options reach the stages: nothing trains on a value that fails later.
+    return _run_stages(
+        dataset,
+        profile_options,
+        curve_options,
+        fit_options,
+        metric=metric,
+        target_n=target_n,
+        memory_budget=memory_budget,
+        min_positives=min_positives,
+        command_line=command_line,
+    )
+
+
+def _run_stages(
+    dataset,
+    profile_options,
+    curve_options,
+    fit_options,
+    *,
+    metric,
+    target_n,
+    memory_budget,
+    min_positives,
+    command_line,
+) -> AnalysisResult:
+    """Run the stages in order on checked options, timing each, and assemble the result."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -128,17 +175,37 @@ def run_analysis(
     # the analytic sample sizes are a stage of their own; the JSON keeps them in the fits
     fits = with_sample_size(fits, curves)
     checklist = timed(
-        "checklist", build_checklist, dataset, label_profile, curves, fits,
-        min_positives=min_positives, memory_budget=memory_budget, metric=metric,
+        "checklist",
+        build_checklist,
+        dataset,
+        label_profile,
+        curves,
+        fits,
+        min_positives=min_positives,
+        memory_budget=memory_budget,
+        metric=metric,
     )
     recommendation = timed(
-        "recommend", recommend, label_profile, curves, fits,
-        metric=metric, target_n=target_n, memory_budget=memory_budget,
+        "recommend",
+        recommend,
+        label_profile,
+        curves,
+        fits,
+        metric=metric,
+        target_n=target_n,
+        memory_budget=memory_budget,
     )
     timings["total"] = time.perf_counter() - started
     methods = _methods(
-        curves, fits, label_profile, recommendation, timings, command_line=command_line,
-        metric=metric, memory_budget=memory_budget, min_positives=min_positives,
+        curves,
+        fits,
+        label_profile,
+        recommendation,
+        timings,
+        command_line=command_line,
+        metric=metric,
+        memory_budget=memory_budget,
+        min_positives=min_positives,
     )
     return AnalysisResult(
         dataset=DatasetSummary.of(dataset),
@@ -152,7 +219,14 @@ def run_analysis(
 
 
 def _checked_options(
-    dataset, profile_options, curve_options, fit_options, *, metric, target_n, memory_budget,
+    dataset,
+    profile_options,
+    curve_options,
+    fit_options,
+    *,
+    metric,
+    target_n,
+    memory_budget,
     min_positives,
 ) -> tuple[dict, dict, dict]:
     """Every option checked before the learning curves spend minutes training."""
@@ -163,8 +237,11 @@ def _checked_options(
     # Every option is checked here, before the learning curves spend minutes training:
     # a bad --target must not surface after the whole run.
     check_decision_options(
-        metric=metric, target_n=target_n, memory_budget=memory_budget,
-        min_positives=min_positives, owner=owner,
+        metric=metric,
+        target_n=target_n,
+        memory_budget=memory_budget,
+        min_positives=min_positives,
+        owner=owner,
     )
     if "prune_min_count" in curve_options and "prune_counts" not in profile_options:
         level = CurveOptions(**curve_options).prune_min_count  # a bad one is said as the curves'
@@ -177,8 +254,16 @@ def _checked_options(
 
 
 def _methods(
-    curves, fits, label_profile, recommendation, timings, *, command_line, metric,
-    memory_budget, min_positives,
+    curves,
+    fits,
+    label_profile,
+    recommendation,
+    timings,
+    *,
+    command_line,
+    metric,
+    memory_budget,
+    min_positives,
 ) -> Methods:
     """How the result was computed: versions, seed, options of every stage, timings."""
     curves_dict = curves.to_dict()
@@ -238,8 +323,13 @@ def labels_checklist(
     """
     dataset = require_dataset(dataset, "labels_checklist")
     return build_checklist(
-        dataset, profile_labels(dataset), None, None,
-        min_positives=min_positives, memory_budget=memory_budget, metric=metric,
+        dataset,
+        profile_labels(dataset),
+        None,
+        None,
+        min_positives=min_positives,
+        memory_budget=memory_budget,
+        metric=metric,
     )
 
 
@@ -268,14 +358,17 @@ def _stage_options(options, parameter: str, stage) -> dict:
     if not isinstance(options, dict):
         raise invalid_parameter(parameter, "run_pipeline", "a dict of keyword options", options)
     accepted = [
-        name for name, p in inspect.signature(stage).parameters.items()
+        name
+        for name, p in inspect.signature(stage).parameters.items()
         if p.kind is inspect.Parameter.KEYWORD_ONLY
     ]
     unknown = sorted(str(key) for key in options if key not in accepted)
     if unknown:
         raise invalid_parameter(
-            parameter, "run_pipeline",
-            f"keyword options of {stage.__name__} ({', '.join(accepted)})", unknown,
+            parameter,
+            "run_pipeline",
+            f"keyword options of {stage.__name__} ({', '.join(accepted)})",
+            unknown,
         )
     return dict(options)
 
@@ -304,7 +397,11 @@ def check_decision_options(
         ``min_positives`` below 1.
     """
     DecisionOptions.checked(
-        owner, metric=metric, target_n=target_n, memory_budget=memory_budget, min_positives=min_positives,
+        owner,
+        metric=metric,
+        target_n=target_n,
+        memory_budget=memory_budget,
+        min_positives=min_positives,
     )
 
 

@@ -24,7 +24,13 @@ __all__ = ["RESULT_KEYS", "AnalysisResult", "DatasetSummary", "Methods"]
 
 #: Top-level keys of the result dict (and of the JSON written beside a report).
 RESULT_KEYS: tuple[str, ...] = (
-    "dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods",
+    "dataset",
+    "profile",
+    "curves",
+    "fits",
+    "checklist",
+    "recommendation",
+    "methods",
 )
 
 
@@ -97,8 +103,16 @@ class Methods:
     extra: dict[str, object] = field(default_factory=dict)
 
     _KEYS = (
-        "versions", "seed", "command_line", "timings", "curve_timings", "engine", "options",
-        "created", "platform", "large_integers",
+        "versions",
+        "seed",
+        "command_line",
+        "timings",
+        "curve_timings",
+        "engine",
+        "options",
+        "created",
+        "platform",
+        "large_integers",
     )
 
     def to_dict(self) -> dict:

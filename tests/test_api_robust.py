@@ -390,13 +390,34 @@ def test_many_never_positive_labels_give_one_warning():
 
 def test_to_dict_writes_integers_beyond_2_53_as_strings():
     # every result's to_dict follows the rule; the methods' free-form options show it plainly
-    options = {"below": 2**53 - 1, "negative": -(2**53) + 1, "at": 2**53, "nested": {"n": 2**60},
-               "numpy": np.uint64(2**63), "flag": True}
-    methods = Methods(versions={}, seed=None, command_line=None, timings={}, curve_timings={},
-                      engine=None, options=options, created="", platform="")
+    options = {
+        "below": 2**53 - 1,
+        "negative": -(2**53) + 1,
+        "at": 2**53,
+        "nested": {"n": 2**60},
+        "numpy": np.uint64(2**63),
+        "flag": True,
+    }
+    methods = Methods(
+        versions={},
+        seed=None,
+        command_line=None,
+        timings={},
+        curve_timings={},
+        engine=None,
+        options=options,
+        created="",
+        platform="",
+    )
     written = methods.to_dict()["options"]
-    assert written == {"below": 2**53 - 1, "negative": -(2**53) + 1, "at": str(2**53),
-                       "nested": {"n": str(2**60)}, "numpy": str(2**63), "flag": True}
+    assert written == {
+        "below": 2**53 - 1,
+        "negative": -(2**53) + 1,
+        "at": str(2**53),
+        "nested": {"n": str(2**60)},
+        "numpy": str(2**63),
+        "flag": True,
+    }
     assert written["flag"] is True  # a bool stays a bool (True == 1 above would not tell)
 
 

@@ -22,7 +22,16 @@ def test_info_embedded_text(capsys):
 def test_info_json_has_documented_keys(capsys):
     assert main(["info", "flags", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    for key in ("name", "n_samples", "n_features", "n_inputs", "n_labels", "label_names", "format", "notes"):
+    for key in (
+        "name",
+        "n_samples",
+        "n_features",
+        "n_inputs",
+        "n_labels",
+        "label_names",
+        "format",
+        "notes",
+    ):
         assert key in payload
     assert payload["n_labels"] == 7 and payload["n_samples"] == 194
 
@@ -44,7 +53,8 @@ def test_usage_error_exit_2(capsys):
 def test_console_script_no_traceback(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "feasibility", "info", str(tmp_path / "x.csv")],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -73,7 +83,11 @@ def test_report_check_render_end_to_end(tmp_path, capsys):
     for key in ("dataset", "profile", "curves", "fits", "checklist", "recommendation", "methods"):
         assert key in result
     assert result["recommendation"]["formulation"] in ("sigmoid", "powerset", "pruned-powerset")
-    assert set(result["recommendation"]["per_metric"]) >= {"f1_micro", "subset_accuracy", "hamming_loss"}
+    assert set(result["recommendation"]["per_metric"]) >= {
+        "f1_micro",
+        "subset_accuracy",
+        "hamming_loss",
+    }
     assert not list(html.parent.glob(".*.tmp"))  # no temp file left behind
     # Re-render from the JSON alone.
     html.unlink()
@@ -115,7 +129,19 @@ def test_bad_curve_and_report_options_are_one_line_errors(tmp_path, capsys):
         (["--sizes", "nan"], "--sizes must be positive"),
         (["--sizes", "100.7,200"], "all whole counts or all fractions"),
         (["--memory-budget", "1e400"], "positive, finite size"),
-        (["--out", "/proc/no/such/x.html", "--folds", "2", "--n-sizes", "2", "--n-bootstrap", "10"], "cannot write there"),
+        (
+            [
+                "--out",
+                "/proc/no/such/x.html",
+                "--folds",
+                "2",
+                "--n-sizes",
+                "2",
+                "--n-bootstrap",
+                "10",
+            ],
+            "cannot write there",
+        ),
     ]:
         assert main(["report", "flags", *args]) == 2
         err = capsys.readouterr().err
@@ -141,9 +167,15 @@ def test_panel_index_links_are_relative_and_encoded():
         "dataset": {"name": "x", "n_samples": 1, "n_labels": 2},
         "profile": {"labelsets": {"n_labelsets": 1}},
         "checklist": {"counts": {}},
-        "recommendation": {"formulation": "sigmoid", "too_close_to_call": True, "metric": "f1_micro"},
+        "recommendation": {
+            "formulation": "sigmoid",
+            "too_close_to_call": True,
+            "metric": "f1_micro",
+        },
     }
-    assert index_row(result, "javascript:alert(1).html")["href"] == "./javascript%3Aalert%281%29.html"
+    assert (
+        index_row(result, "javascript:alert(1).html")["href"] == "./javascript%3Aalert%281%29.html"
+    )
 
 
 def test_curve_option_ranges_are_the_librarys_and_errors_name_the_flag(capsys):
@@ -171,7 +203,11 @@ def test_cli_curve_options_are_the_librarys_defaults(monkeypatch, tmp_path):
 
     monkeypatch.setattr("feasibility.cli.learning_curves", stage)
     monkeypatch.setattr("feasibility.cli.run_pipeline", stage)
-    for command in (["curves", "flags"], ["report", "flags", "--out", str(tmp_path)], ["check", "flags"]):
+    for command in (
+        ["curves", "flags"],
+        ["report", "flags", "--out", str(tmp_path)],
+        ["check", "flags"],
+    ):
         with pytest.raises(_Stop):
             main(command)
     curves, report, check = received

@@ -197,7 +197,8 @@ def test_learning_curves_scores_match_a_direct_scikit_learn_fit(latent, latent_c
     sigmoid_proba = np.column_stack(
         [
             LogisticRegression(C=C_sigmoid[j], max_iter=1000, tol=1e-8)
-            .fit(X_train, Y_train[:, j]).predict_proba(X_test)[:, 1]
+            .fit(X_train, Y_train[:, j])
+            .predict_proba(X_test)[:, 1]
             for j in range(4)
         ]
     )
@@ -655,7 +656,9 @@ def test_scores_count_an_empty_labelset_predicted_empty_as_a_match():
     C = curve.tuning.C[0, -1]  # the tool's chosen C per label; the plain decoding (0.5)
     predicted = np.column_stack(
         [
-            LogisticRegression(C=C[j], tol=1e-8, max_iter=1000).fit(X_train, Y[rows, j]).predict(X_test)
+            LogisticRegression(C=C[j], tol=1e-8, max_iter=1000)
+            .fit(X_train, Y[rows, j])
+            .predict(X_test)
             for j in range(2)
         ]
     )

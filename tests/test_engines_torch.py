@@ -20,11 +20,7 @@ from sklearn.multiclass import OneVsRestClassifier  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from feasibility.engines.base import Engine, FittedHead  # noqa: E402
-from feasibility.engines.torch_engine import (  # noqa: E402
-    TorchEngine,
-    TorchHead,
-    default_batch_size,
-)
+from feasibility.engines.torch_engine import TorchEngine, TorchHead, default_batch_size  # noqa: E402
 from feasibility.errors import DatasetError, ParameterError  # noqa: E402
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"

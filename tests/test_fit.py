@@ -31,8 +31,13 @@ from feasibility.fit import (
     fit_curves,
     with_sample_size,
 )
-from feasibility.fit.bootstrap import _calibration, _expansion, _moments, _noise_halfwidth
-from feasibility.fit.derived import _samples_needed
+from feasibility.fit.bootstrap import (
+    calibration_factor,
+    expansion_factor,
+    floored_moments,
+    fold_noise_halfwidth,
+)
+from feasibility.fit.derived import samples_needed
 from feasibility.report.text_curves import curves_text
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -48,7 +53,9 @@ def noisy(truth, *, runs=5, noise=0.003, seed=0):
     return truth[None, :] + rng.normal(0.0, noise, (runs, truth.size))
 
 
-def make_curves(per_formulation, *, sizes=SIZES, runs=5, noise=0.002, seed=0, unseen=None, nan_cells=()):
+def make_curves(
+    per_formulation, *, sizes=SIZES, runs=5, noise=0.002, seed=0, unseen=None, nan_cells=()
+):
     """LearningCurves whose every metric follows ``per_formulation[f](sizes)`` plus noise."""
     rng = np.random.default_rng(seed)
     curves = {}
@@ -61,7 +68,7 @@ def make_curves(per_formulation, *, sizes=SIZES, runs=5, noise=0.002, seed=0, un
             for run, column in nan_cells:
                 cells[run, column] = np.nan
             scores[metric] = cells
-        share = unseen(sizes) if unseen is not None else 0.2 * sizes ** -0.3
+        share = unseen(sizes) if unseen is not None else 0.2 * sizes**-0.3
         unseen_cells = np.clip(share[None, :] + rng.normal(0, 0.002, (runs, sizes.size)), 0, 1)
         ones = np.ones((runs, sizes.size))
         curves[formulation] = FormulationCurve(
@@ -204,30 +211,30 @@ def test_fit_curve_prediction_band_covers_measured_values_at_4x_extrapolation():
     assert np.median(widths) < 0.25
 
 
-def test_expansion_is_hesterbergs_small_sample_factor():
+def test_expansion_factor_is_hesterbergs_small_sample_factor():
     # sqrt(5 / 4) * t_{0.95, 4} / z_{0.95} = 1.1180 * 2.1318 / 1.6449
-    assert _expansion(5, 0.90) == pytest.approx(1.1180340 * 2.1318468 / 1.6448536, rel=1e-6)
-    assert _expansion(1, 0.90) == 1.0
-    assert _expansion(100, 0.90) == pytest.approx(1.0, abs=0.02)
+    assert expansion_factor(5, 0.90) == pytest.approx(1.1180340 * 2.1318468 / 1.6448536, rel=1e-6)
+    assert expansion_factor(1, 0.90) == 1.0
+    assert expansion_factor(100, 0.90) == pytest.approx(1.0, abs=0.02)
 
 
-def test_noise_halfwidth_pools_the_larger_half_of_the_sizes():
+def test_fold_noise_halfwidth_pools_the_larger_half_of_the_sizes():
     score = np.array([[0.0, 0.50, 0.60, 0.70], [0.9, 0.52, 0.64, 0.70], [0.3, 0.54, 0.62, 0.76]])
     count = np.array([3, 3, 3, 3])
     # larger half = last 2 sizes: variances 0.0004 and 0.0012, 2 df each -> pooled 0.0008
     expected = 2.1318468 * math.sqrt(0.0008 / 5)  # t_{0.95, 4}, a mean over 5 new runs
-    assert _noise_halfwidth(score, count, 0.90, 5) == pytest.approx(expected, rel=1e-6)
-    assert _noise_halfwidth(score[:1], np.ones(4, dtype=int), 0.90, 5) == 0.0
+    assert fold_noise_halfwidth(score, count, 0.90, 5) == pytest.approx(expected, rel=1e-6)
+    assert fold_noise_halfwidth(score[:1], np.ones(4, dtype=int), 0.90, 5) == 0.0
 
 
-def test_calibration_widens_only_when_the_backtest_missed():
+def test_calibration_factor_widens_only_when_the_backtest_missed():
     held_out = 0.6 + np.linspace(-0.02, 0.02, 201)  # 5th / 95th percentile deviations -/+0.018
     options = {"confidence": 0.90, "expansion": 1.0, "noise_halfwidth": 0.024}
     # half-width hypot(0.018, 0.024) = 0.03; an error of 0.1 needs a 0.1 / 0.03 widening
-    assert _calibration(0.70, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
-    assert _calibration(0.50, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
-    assert _calibration(0.62, 0.6, held_out, **options) == 1.0
-    assert _calibration(math.nan, 0.6, held_out, **options) == 1.0
+    assert calibration_factor(0.70, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
+    assert calibration_factor(0.50, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
+    assert calibration_factor(0.62, 0.6, held_out, **options) == 1.0
+    assert calibration_factor(math.nan, 0.6, held_out, **options) == 1.0
 
 
 def test_fit_curve_band_is_widened_by_a_missed_backtest():
@@ -237,10 +244,14 @@ def test_fit_curve_band_is_widened_by_a_missed_backtest():
     values[:, -1] -= 0.05
     jumped = fit_curve(SIZES[:6], values, n_bootstrap=100, target_n=[3600])
     assert jumped.calibration > 1.5
-    smooth = fit_curve(SIZES[:6], noisy(pow3(SIZES[:6]), noise=0.003, seed=5), n_bootstrap=100, target_n=[3600])
+    smooth = fit_curve(
+        SIZES[:6], noisy(pow3(SIZES[:6]), noise=0.003, seed=5), n_bootstrap=100, target_n=[3600]
+    )
     assert smooth.calibration == pytest.approx(1.0)
-    width = {name: f.at_target[3600].high - f.at_target[3600].low for name, f in
-             (("jumped", jumped), ("smooth", smooth))}
+    width = {
+        name: f.at_target[3600].high - f.at_target[3600].low
+        for name, f in (("jumped", jumped), ("smooth", smooth))
+    }
     assert width["jumped"] > 1.5 * width["smooth"]
 
 
@@ -250,13 +261,17 @@ def test_fit_curve_bootstrap_redoes_the_model_selection():
     fit = fit_curve(SIZES[:5], noisy(truth, noise=0.01, seed=2), n_bootstrap=100, target_n=[2000])
     chosen = {name for name in fit.bootstrap_models if name}
     assert len(chosen) >= 2
-    assert len(fit.bootstrap_models) == 100 and fit.n_bootstrap == sum(bool(m) for m in fit.bootstrap_models)
+    assert len(fit.bootstrap_models) == 100 and fit.n_bootstrap == sum(
+        bool(m) for m in fit.bootstrap_models
+    )
     # every replicate's curve is its own model evaluated with its own params
     curves = fit.bootstrap_scores([2000.0])[:, 0]
     for row, name in enumerate(fit.bootstrap_models):
         if name:
             model = CURVE_MODELS[name]
-            expected = model.function(2000.0 / fit.scale, *fit.bootstrap_params[row, : model.n_params])
+            expected = model.function(
+                2000.0 / fit.scale, *fit.bootstrap_params[row, : model.n_params]
+            )
             assert curves[row] == pytest.approx(float(np.clip(expected, 0.0, 1.0)))
 
 
@@ -287,8 +302,14 @@ def test_fit_curve_samples_needed_not_reachable_above_the_asymptote():
     assert needed.status == "not_reachable"
     assert math.isinf(needed.n.estimate)
     assert needed.p_reachable == 0.0
-    assert needed.to_dict()["n"] == {"estimate": None, "low": None, "high": None, "estimate_beyond_cap": True,
-                                     "low_beyond_cap": True, "high_beyond_cap": True}
+    assert needed.to_dict()["n"] == {
+        "estimate": None,
+        "low": None,
+        "high": None,
+        "estimate_beyond_cap": True,
+        "low_beyond_cap": True,
+        "high_beyond_cap": True,
+    }
 
 
 def test_fit_curve_samples_needed_already_reached_and_saturation_default():
@@ -305,8 +326,14 @@ def test_fit_curve_samples_needed_already_reached_and_saturation_default():
 
 def test_fit_curve_loss_metric_is_fitted_as_one_minus_loss():
     loss = 1.0 - pow3(SIZES)
-    fit = fit_curve(SIZES, noisy(loss, noise=1e-4), higher_is_better=False, target=0.25,
-                    n_bootstrap=30, target_n=[32000])
+    fit = fit_curve(
+        SIZES,
+        noisy(loss, noise=1e-4),
+        higher_is_better=False,
+        target=0.25,
+        n_bootstrap=30,
+        target_n=[32000],
+    )
     assert fit.model == "pow3"
     assert fit.at_target[32000].estimate == pytest.approx(1.0 - pow3(32000), abs=0.003)
     assert fit.at_target[32000].low <= fit.at_target[32000].estimate <= fit.at_target[32000].high
@@ -364,8 +391,14 @@ def test_single_size_curve_is_reported_as_unknown_not_settled():
     assert math.isnan(needed.target)  # no asymptote, so no "95% of it"
     data = needed.to_dict()
     assert data["target"] is None and data["p_reachable"] is None
-    assert data["n"] == {"estimate": None, "low": None, "high": None, "estimate_beyond_cap": False,
-                         "low_beyond_cap": False, "high_beyond_cap": False}
+    assert data["n"] == {
+        "estimate": None,
+        "low": None,
+        "high": None,
+        "estimate_beyond_cap": False,
+        "low_beyond_cap": False,
+        "high_beyond_cap": False,
+    }
     assert data["asymptote"] == {"estimate": None, "low": None, "high": None}
     # a user target below the measured value is still not "reached at n=1"
     user = fit_curve(SIZES[:1], noisy(pow3(SIZES[:1])), n_bootstrap=10, target=0.1).samples_needed
@@ -396,25 +429,27 @@ def test_samples_needed_status_follows_the_point_curve_with_p_reachable_beside_i
     low_rows = np.tile(fit.scaled_params, (20, 1))
     low_rows[:, 0] = 0.7
     skewed = replace(fit, bootstrap_params=low_rows, bootstrap_models=("pow3",) * 20)
-    needed = _samples_needed(skewed, 0.75, 0.9)
+    needed = samples_needed(skewed, 0.75, 0.9)
     # the status agrees with the number shown: reached at (2 / 0.05)^2 = 1600 by the point curve
     assert needed.status == "reachable"
     assert needed.n.estimate == pytest.approx(1600, rel=0.03)
     assert needed.p_reachable == 0.0
-    assert needed.to_dict()["n"]["high_beyond_cap"] is True and needed.to_dict()["n"]["high"] is None
+    assert (
+        needed.to_dict()["n"]["high_beyond_cap"] is True and needed.to_dict()["n"]["high"] is None
+    )
 
 
 def test_samples_needed_estimate_at_or_below_the_current_size_means_reached():
     fit = _pow3_fit_to_900(0.73)
     # the fitted curve passes 0.73 at (2 / 0.07)^2 = 816 < 900, the measured mean lies below it
     below = replace(fit, observed=fit.observed - 0.01)
-    needed = _samples_needed(below, 0.73, 0.9)
+    needed = samples_needed(below, 0.73, 0.9)
     assert needed.n.estimate == pytest.approx(816, rel=0.03)
     assert needed.status == "reached"
     # measured above the target at 900 while the curve gets there at (2 / 0.06)^2 = 1111:
     # reached, and the estimate does not claim more than the 900 samples that reached it
     above = replace(fit, observed=fit.observed + 0.01)
-    needed = _samples_needed(above, 0.74, 0.9)
+    needed = samples_needed(above, 0.74, 0.9)
     assert needed.status == "reached"
     assert needed.n.estimate == 900
 
@@ -423,29 +458,51 @@ def test_samples_needed_beyond_cap_is_decided_by_the_point_curves_limit():
     fit = _pow3_fit_to_900(0.75)
     # a - b x^-c with c = 0.01 creeps towards a = 0.95: still below 0.75 at the cap
     slow = np.array([0.95, 0.3, 0.01])
-    creeping = replace(fit, scaled_params=slow, bootstrap_params=np.tile(slow, (20, 1)),
-                       bootstrap_models=("pow3",) * 20)
-    needed = _samples_needed(creeping, 0.75, 0.9)
+    creeping = replace(
+        fit,
+        scaled_params=slow,
+        bootstrap_params=np.tile(slow, (20, 1)),
+        bootstrap_models=("pow3",) * 20,
+    )
+    needed = samples_needed(creeping, 0.75, 0.9)
     assert needed.status == "beyond_cap"
     assert needed.to_dict()["n"]["estimate_beyond_cap"] is True
-    assert _samples_needed(creeping, 0.97, 0.9).status == "not_reachable"
+    assert samples_needed(creeping, 0.97, 0.9).status == "not_reachable"
 
 
 def test_samples_needed_keeps_beyond_cap_apart_from_unknown_in_json():
     unknown = _pow3_fit_to_900(0.75)
-    no_boot = fit_curve(SIZES[SIZES <= 900], noisy(pow3(SIZES[SIZES <= 900]), noise=1e-4), target=0.75,
-                        n_bootstrap=0).samples_needed.to_dict()["n"]
+    no_boot = fit_curve(
+        SIZES[SIZES <= 900],
+        noisy(pow3(SIZES[SIZES <= 900]), noise=1e-4),
+        target=0.75,
+        n_bootstrap=0,
+    ).samples_needed.to_dict()["n"]
     assert no_boot["low"] is None and no_boot["high"] is None
     assert no_boot["low_beyond_cap"] is False and no_boot["high_beyond_cap"] is False
     assert unknown.samples_needed.to_dict()["n"]["low_beyond_cap"] is False
 
 
 def test_curves_text_prints_cap_only_for_beyond_cap_and_question_mark_for_unknown():
-    beyond = {"status": "reachable", "p_reachable": 0.6, "cap": SEARCH_CAP,
-              "n": {"estimate": 1600.0, "low": 900.0, "high": None, "estimate_beyond_cap": False,
-                    "low_beyond_cap": False, "high_beyond_cap": True}}
-    unknown = {"status": "reachable", "p_reachable": None, "cap": SEARCH_CAP,
-               "n": {"estimate": 1600.0, "low": None, "high": None}}
+    beyond = {
+        "status": "reachable",
+        "p_reachable": 0.6,
+        "cap": SEARCH_CAP,
+        "n": {
+            "estimate": 1600.0,
+            "low": 900.0,
+            "high": None,
+            "estimate_beyond_cap": False,
+            "low_beyond_cap": False,
+            "high_beyond_cap": True,
+        },
+    }
+    unknown = {
+        "status": "reachable",
+        "p_reachable": None,
+        "cap": SEARCH_CAP,
+        "n": {"estimate": 1600.0, "low": None, "high": None},
+    }
     never = {"status": "unknown", "n": {"estimate": None, "low": None, "high": None}}
     names = ("sigmoid", "powerset", "pruned-powerset")
     entries = zip(names, (beyond, unknown, never), strict=True)
@@ -463,9 +520,9 @@ def test_fit_curve_max_train_size_uses_only_smaller_sizes():
     np.testing.assert_array_equal(fit.train_sizes, SIZES[SIZES <= 900])
 
 
-def test_moments_floor_a_zero_variance_size():
+def test_floored_moments_floor_a_zero_variance_size():
     values = np.array([[0.0, 0.1, 0.2], [0.0, 0.3, 0.2], [0.0, 0.2, 0.5]])
-    mean, sigma, count = (a[0] for a in _moments(values[None]))
+    mean, sigma, count = (a[0] for a in floored_moments(values[None]))
     se = np.array([0.0, 0.1, np.std([0.2, 0.2, 0.5], ddof=1)]) / math.sqrt(3)
     floor = max(1e-3, 0.25 * np.median(se))
     np.testing.assert_allclose(mean, [0.0, 0.2, 0.3])
@@ -490,7 +547,8 @@ def test_fit_curves_finds_a_crossover_of_crossing_curves():
     sizes = np.array([50, 80, 130, 200, 280, 400])
     curves = make_curves(
         {"sigmoid": lambda n: 0.7 - n**-0.5, "powerset": lambda n: 0.9 - 8.0 * n**-0.5},
-        sizes=sizes, noise=5e-4,
+        sizes=sizes,
+        noise=5e-4,
     )
     fits = quiet_fit_curves(curves, n_bootstrap=60)
     crossing = fits.crossover["f1_micro"]["sigmoid_vs_powerset"]
@@ -500,12 +558,18 @@ def test_fit_curves_finds_a_crossover_of_crossing_curves():
     assert crossing.n.estimate == pytest.approx(1225, rel=0.1)
     assert crossing.p_crossover > 0.9
     # the loss is 1 - score, so it crosses at the same size
-    assert fits.crossover["hamming_loss"]["sigmoid_vs_powerset"].n.estimate == pytest.approx(1225, rel=0.1)
+    assert fits.crossover["hamming_loss"]["sigmoid_vs_powerset"].n.estimate == pytest.approx(
+        1225, rel=0.1
+    )
 
 
 def test_fit_curves_finds_no_crossover_for_parallel_curves():
     curves = make_curves(
-        {"sigmoid": lambda n: pow3(n), "powerset": lambda n: pow3(n) - 0.05, "pruned-powerset": pow3},
+        {
+            "sigmoid": lambda n: pow3(n),
+            "powerset": lambda n: pow3(n) - 0.05,
+            "pruned-powerset": pow3,
+        },
         noise=5e-4,
     )
     fits = quiet_fit_curves(curves, n_bootstrap=60)
@@ -537,13 +601,25 @@ def test_fit_curves_to_dict_is_json_safe_with_nan_cells_and_warns_with_notes():
         nan_cells=[(r, 7) for r in range(5)] + [(1, 6), (2, 6)],
         sizes=SIZES,
     )
-    fits = quiet_fit_curves(curves, n_bootstrap=20, target={"hamming_loss": 0.3, "subset_accuracy": 0.99})
+    fits = quiet_fit_curves(
+        curves, n_bootstrap=20, target={"hamming_loss": 0.3, "subset_accuracy": 0.99}
+    )
     data = fits.to_dict()
     text = json.dumps(data, allow_nan=False)
-    assert json.loads(text)["fits"]["sigmoid"]["f1_micro"]["train_sizes"] == [int(s) for s in SIZES[:-1]]
+    assert json.loads(text)["fits"]["sigmoid"]["f1_micro"]["train_sizes"] == [
+        int(s) for s in SIZES[:-1]
+    ]
     entry = data["fits"]["powerset"]["subset_accuracy"]
-    assert set(entry) >= {"model", "params", "backtest_error", "last1_error", "at_target",
-                          "samples_needed", "slope_at_current", "band"}
+    assert set(entry) >= {
+        "model",
+        "params",
+        "backtest_error",
+        "last1_error",
+        "at_target",
+        "samples_needed",
+        "slope_at_current",
+        "band",
+    }
     assert entry["samples_needed"]["status"] == "not_reachable"
     assert set(entry["at_target"]) == {"4000", "40000"}
     assert set(data) >= {"fits", "crossover", "coverage", "sample_size", "options", "notes"}
@@ -565,7 +641,9 @@ def test_fit_curves_is_deterministic_for_a_seed():
 
 def test_fit_curves_rejects_bad_options():
     curves = make_curves({"sigmoid": pow3})
-    with pytest.raises(ParameterError, match="'confidence' parameter of fit_curves must be a float in"):
+    with pytest.raises(
+        ParameterError, match="'confidence' parameter of fit_curves must be a float in"
+    ):
         fit_curves(curves, confidence=1.5)
     with pytest.raises(ParameterError, match="'target' parameter of fit_curves"):
         fit_curves(curves, target={"accuracy": 0.5})
@@ -573,16 +651,21 @@ def test_fit_curves_rejects_bad_options():
         fit_curves(curves, target_n=[0])
     with pytest.raises(ParameterError, match="'max_train_size' parameter"):
         fit_curves(curves, max_train_size=0)
-    with pytest.raises(ParameterError, match="'target_n' parameter of fit_curves must be None or a list of ints"):
+    with pytest.raises(
+        ParameterError, match="'target_n' parameter of fit_curves must be None or a list of ints"
+    ):
         fit_curves(curves, target_n=5)
 
 
 def test_fit_options_hold_fit_curves_defaults_and_checks():
     defaults = {
-        name: p.default for name, p in inspect.signature(fit_curves).parameters.items()
+        name: p.default
+        for name, p in inspect.signature(fit_curves).parameters.items()
         if p.kind is inspect.Parameter.KEYWORD_ONLY
     }
-    assert defaults == {f.name: getattr(FitOptions(), f.name) for f in dataclasses.fields(FitOptions)}
+    assert defaults == {
+        f.name: getattr(FitOptions(), f.name) for f in dataclasses.fields(FitOptions)
+    }
     assert FitOptions(target=0.7).targets == {"f1_micro": 0.7}
     assert FitOptions(target={"coverage": 0.9}).targets == {"coverage": 0.9}
     for bad, match in (
@@ -616,9 +699,14 @@ def test_sample_size_is_its_own_stage():
 def test_curve_fits_from_dict_round_trips(case):
     if case == "crossing":
         curves = make_curves(
-            {"sigmoid": lambda n: 0.7 - n**-0.5, "powerset": lambda n: 0.9 - 8.0 * n**-0.5,
-             "pruned-powerset": pow3},
-            sizes=np.array([50, 80, 130, 200, 280, 400]), noise=5e-4, nan_cells=[(1, 5)],
+            {
+                "sigmoid": lambda n: 0.7 - n**-0.5,
+                "powerset": lambda n: 0.9 - 8.0 * n**-0.5,
+                "pruned-powerset": pow3,
+            },
+            sizes=np.array([50, 80, 130, 200, 280, 400]),
+            noise=5e-4,
+            nan_cells=[(1, 5)],
         )
         options = {"n_bootstrap": 20, "target": {"f1_micro": 0.95, "hamming_loss": 0.3}}
     else:
@@ -638,7 +726,8 @@ def test_curve_fits_from_dict_round_trips(case):
 def test_curves_text_shows_the_answers():
     curves = make_curves(
         {"sigmoid": lambda n: 0.7 - n**-0.5, "powerset": lambda n: 0.9 - 8.0 * n**-0.5},
-        sizes=np.array([50, 80, 130, 200, 280, 400]), noise=5e-4,
+        sizes=np.array([50, 80, 130, 200, 280, 400]),
+        noise=5e-4,
     )
     fits = quiet_fit_curves(curves, n_bootstrap=20, target={"f1_micro": 0.95})
     text = curves_text(curves, fits)
@@ -662,7 +751,9 @@ def test_fit_curves_on_emotions_panel():
         pytest.skip("feasibility.curves.learning_curves is not available yet")
     from feasibility import load
 
-    curves = curves_module.learning_curves(load(PANEL / "emotions.arff"), folds=3, n_sizes=6, seed=0)
+    curves = curves_module.learning_curves(
+        load(PANEL / "emotions.arff"), folds=3, n_sizes=6, seed=0
+    )
     fits = quiet_fit_curves(curves, n_bootstrap=50)
     data = json.loads(json.dumps(fits.to_dict(), allow_nan=False))
     for formulation in curves.curves:

@@ -114,9 +114,7 @@ def test_load_sparse_omitted_nominal_is_first_declared_value(tmp_path):
     np.testing.assert_array_equal(ds.Y, [[1, 0], [0, 1], [0, 0], [1, 1]])
     # 'kind' is {b,a}: omitted means 'b', so the indicator of 'a' is set only in row 1.
     assert ds.feature_names == ("w1", "w2", "kind=a")
-    np.testing.assert_allclose(
-        ds.X.toarray(), [[3.5, 0, 0], [0, 2, 1], [0, 0, 0], [1, 1, 0]]
-    )
+    np.testing.assert_allclose(ds.X.toarray(), [[3.5, 0, 0], [0, 2, 1], [0, 0, 0], [1, 1, 0]])
 
 
 def test_load_sparse_fast_path_equals_general_path(tmp_path):
@@ -205,9 +203,7 @@ def test_load_csv_label_columns_and_text_features(tmp_path):
 
 
 def test_load_parquet_list_column_default(tmp_path):
-    frame = pl.DataFrame(
-        {"x": [0.0, 1.0, 2.0, 3.0], "labels": [["a", "b"], ["b"], [], ["c", "a"]]}
-    )
+    frame = pl.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "labels": [["a", "b"], ["b"], [], ["c", "a"]]})
     path = tmp_path / "t.parquet"
     frame.write_parquet(path)
     ds = load(path)
@@ -231,7 +227,9 @@ def test_csv_arff_parquet_copies_load_equal(tmp_path):
     X = rng.normal(size=(25, 3)).round(5)
     Y = rng.integers(0, 2, size=(25, 3))
     names = ["l0", "l1", "l2"]
-    frame = pl.DataFrame({f"f{j}": X[:, j] for j in range(3)} | {n: Y[:, j] for j, n in enumerate(names)})
+    frame = pl.DataFrame(
+        {f"f{j}": X[:, j] for j in range(3)} | {n: Y[:, j] for j, n in enumerate(names)}
+    )
     frame.write_csv(tmp_path / "d.csv")
     frame.write_parquet(tmp_path / "d.parquet")
     header = "@relation 'd: -C -3'\n" + "".join(f"@attribute f{j} numeric\n" for j in range(3))
@@ -301,7 +299,10 @@ def test_error_label_not_binary_names_attribute_and_values(tmp_path):
 def test_error_missing_labels_and_drop_option(tmp_path):
     text = "@relation 'r: -C 2'\n@attribute a {0,1}\n@attribute b {0,1}\n@attribute x numeric\n@data\n0,1,1\n?,0,2\n1,?,3\n1,1,4\n"
     path = write(tmp_path / "r.arff", text)
-    with pytest.raises(DatasetError, match=r"2 row\(s\) have missing label values \(first at line 7.*--missing-labels drop"):
+    with pytest.raises(
+        DatasetError,
+        match=r"2 row\(s\) have missing label values \(first at line 7.*--missing-labels drop",
+    ):
         load(path)
     ds = load(path, missing_labels="drop")
     assert ds.n_samples == 2
@@ -330,7 +331,9 @@ def test_error_truncated_bz2(tmp_path):
 
 
 def test_error_no_rows(tmp_path):
-    text = "@relation 'r: -C 2'\n@attribute a {0,1}\n@attribute b {0,1}\n@attribute x numeric\n@data\n"
+    text = (
+        "@relation 'r: -C 2'\n@attribute a {0,1}\n@attribute b {0,1}\n@attribute x numeric\n@data\n"
+    )
     with pytest.raises(DatasetError, match="no rows"):
         load(write(tmp_path / "r.arff", text))
 
@@ -384,14 +387,18 @@ def _arff_text(X, Y, sparse, nominal_column):
             for index, value in enumerate(values):
                 if value in (0, 0.0, "'p q'"):
                     continue  # omitted: 0, or the first declared nominal value
-                entries.append(f"{index} {value!r}" if isinstance(value, float) else f"{index} {value}")
+                entries.append(
+                    f"{index} {value!r}" if isinstance(value, float) else f"{index} {value}"
+                )
             lines.append("{" + ",".join(entries) + "}")
         else:
             lines.append(",".join(repr(v) if isinstance(v, float) else str(v) for v in values))
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     n_rows=st.integers(1, 12),
     n_labels=st.integers(2, 4),
@@ -400,7 +407,9 @@ def _arff_text(X, Y, sparse, nominal_column):
     with_nominal=st.booleans(),
     seed=st.integers(0, 2**16),
 )
-def test_generated_arff_round_trips(tmp_path, n_rows, n_labels, n_features, sparse, with_nominal, seed):
+def test_generated_arff_round_trips(
+    tmp_path, n_rows, n_labels, n_features, sparse, with_nominal, seed
+):
     rng = np.random.default_rng(seed)
     Y = rng.integers(0, 2, size=(n_rows, n_labels))
     X = np.where(rng.random((n_rows, n_features)) < 0.5, 0.0, rng.normal(size=(n_rows, n_features)))

@@ -70,7 +70,9 @@ def _dense(matrix) -> np.ndarray:
     return matrix.toarray() if hasattr(matrix, "toarray") else np.asarray(matrix)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     n_rows=st.integers(2, 15),
     n_labels=st.integers(2, 4),
@@ -92,9 +94,7 @@ def test_every_format_loads_to_the_same_dataset(tmp_path, n_rows, n_labels, n_fe
     pl.DataFrame(_label_columns(Y) | _feature_columns(X)).write_csv(folder / "first.csv")
     pl.DataFrame(_feature_columns(X) | _label_columns(Y)).write_csv(folder / "last.csv")
     pl.DataFrame(_feature_columns(X) | {"tags": _tags(Y)}).write_csv(folder / "tags.csv")
-    labels_as_lists = [
-        [_label_names(n_labels)[j] for j in np.flatnonzero(y)] for y in Y
-    ]
+    labels_as_lists = [[_label_names(n_labels)[j] for j in np.flatnonzero(y)] for y in Y]
     pl.DataFrame(_feature_columns(X) | {"labels": labels_as_lists}).write_parquet(
         folder / "lists.parquet"
     )
@@ -170,7 +170,9 @@ def _mutate(data: bytes, rng: np.random.Generator) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(0, 2**32 - 1), source=st.sampled_from(["arff", "csv", "arff.gz"]))
 def test_fuzz_mutated_files_exit_0_or_2(tmp_path, capsys, seed, source):
     rng = np.random.default_rng(seed)
@@ -186,8 +188,12 @@ def test_fuzz_mutated_files_exit_0_or_2(tmp_path, capsys, seed, source):
     assert _run_info(path, capsys, *extra) in (0, 2)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=400), suffix=st.sampled_from([".arff", ".csv", ".parquet", ".arff.bz2"]))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=400), suffix=st.sampled_from([".arff", ".csv", ".parquet", ".arff.bz2"])
+)
 def test_fuzz_random_bytes_exit_0_or_2(tmp_path, capsys, data, suffix):
     path = Path(tempfile.mkdtemp(dir=tmp_path)) / f"random{suffix}"
     path.write_bytes(data)

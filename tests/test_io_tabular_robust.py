@@ -26,10 +26,7 @@ def _dense(X):
 
 
 def test_load_csv_all_missing_feature_columns_are_dropped_with_a_note(tmp_path):
-    path = write(
-        tmp_path / "e.csv",
-        "x,empty,nans,a,b\n1,,NA,0,1\n2,,nan,1,0\n3,,?,1,1\n",
-    )
+    path = write(tmp_path / "e.csv", "x,empty,nans,a,b\n1,,NA,0,1\n2,,nan,1,0\n3,,?,1,1\n")
     with pytest.warns(FeasibilityWarning, match="without any value"):
         ds = load(path, labels_last=2)
     assert ds.feature_names == ("x",)
@@ -231,8 +228,10 @@ def test_load_csv_decimal_commas_in_a_semicolon_file_are_numbers(tmp_path):
 
 @pytest.mark.parametrize("labels_first", [True, False])
 def test_load_csv_short_row_is_refused_with_its_line(tmp_path, labels_first):
-    text = "a,b,x,y\n0,1,1.5,2.5\n1,0,3.5\n1,1,4.5,5.5\n" if labels_first else (
-        "x,y,a,b\n1.5,2.5,0,1\n3.5,1,0\n4.5,5.5,1,1\n"
+    text = (
+        "a,b,x,y\n0,1,1.5,2.5\n1,0,3.5\n1,1,4.5,5.5\n"
+        if labels_first
+        else ("x,y,a,b\n1.5,2.5,0,1\n3.5,1,0\n4.5,5.5,1,1\n")
     )
     path = write(tmp_path / "short.csv", text)
     options = {"labels": ["a", "b"]} if labels_first else {"labels_last": 2}
@@ -357,9 +356,9 @@ def _bag_of_words(n_rows=200, n_words=300, density=0.01, seed=0):
 
 def test_load_mostly_zero_csv_and_parquet_are_stored_sparse(tmp_path):
     X, Y = _bag_of_words()
-    frame = pl.DataFrame({f"w{j}": X[:, j] for j in range(X.shape[1])} | {
-        f"l{j}": Y[:, j] for j in range(3)
-    })
+    frame = pl.DataFrame(
+        {f"w{j}": X[:, j] for j in range(X.shape[1])} | {f"l{j}": Y[:, j] for j in range(3)}
+    )
     frame.write_csv(tmp_path / "bow.csv")
     frame.write_parquet(tmp_path / "bow.parquet")
     for path in (tmp_path / "bow.csv", tmp_path / "bow.parquet"):

@@ -36,14 +36,22 @@ NOTE_CLASSES = {
 _SOME = {"n_columns": 5, "examples": ["a", "b", "c"]}
 #: Values of one note per code: a code without an example fails the tests below.
 EXAMPLES = {
-    "auto_engine": {"engine": "torch", "n_labelsets": 753, "threshold": 300, "torch_installed": True},
+    "auto_engine": {
+        "engine": "torch",
+        "n_labelsets": 753,
+        "threshold": 300,
+        "torch_installed": True,
+    },
     "size_capped": {"smallest": 100, "n_train_full": 80},
     "fewer_sizes": {"n_distinct": 3, "smallest": 50, "n_train_full": 60, "n_sizes": 8},
     "sizes_merged": {"sizes": [0.5, 0.501], "train_sizes": [100]},
     "constant_labels": {"n_labels": 7, "labels": ["a", "b"], "values": [0, 1]},
     "auto_budget": {
         "cut": [{"formulation": "powerset", "train_size": 3200, "n_runs": 2}],
-        "n_runs": 2, "limit": 900.0, "predicted_grid": 1800.0, "safety": 1.5,
+        "n_runs": 2,
+        "limit": 900.0,
+        "predicted_grid": 1800.0,
+        "safety": 1.5,
     },
     "budget": {
         "cut": [
@@ -51,11 +59,10 @@ EXAMPLES = {
             {"formulation": "powerset", "train_size": 3200, "n_runs": 2},
             {"formulation": "pruned-powerset", "train_size": 3200, "n_runs": 2},
         ],
-        "n_runs": 2, "limit": 600.0,
+        "n_runs": 2,
+        "limit": 600.0,
     },
-    "not_converged": {
-        "counts": [{"formulation": "powerset", "n_not_converged": 3, "n_jobs": 40}]
-    },
+    "not_converged": {"counts": [{"formulation": "powerset", "n_not_converged": 3, "n_jobs": 40}]},
     "cache_hit": {"path": "/tmp/curves.json"},
     "cache_not_written": {"path": "/tmp/curves.json", "error": "[Errno 28] No space left"},
     "model_not_converged": {"model": "wbl4", "formulation": "sigmoid", "metric": "f1_micro"},
@@ -66,13 +73,19 @@ EXAMPLES = {
     "no_size": {},
     "few_bootstrap_refits": {"n_converged": 10, "n_bootstrap": 200},
     "riley_conservative": {
-        "n_conservative": 16, "n_labels": 19, "n_predictors": 271, "n_fit": 516,
+        "n_conservative": 16,
+        "n_labels": 19,
+        "n_predictors": 271,
+        "n_fit": 516,
         "nagelkerke": 0.15,
     },
     "pate_conservative": {"n_labelsets": 54, "n_predictors": 19, "n_fit": 155, "nagelkerke": 0.15},
     "pate_too_few_labelsets": {},
     "sample_size_failed": {"error": "The 'prevalence' parameter must be within (0, 1)."},
-    "fit_notes": {"n_notes": 2, "first": {"code": "two_sizes", "formulation": "sigmoid", "metric": "jaccard"}},
+    "fit_notes": {
+        "n_notes": 2,
+        "first": {"code": "two_sizes", "formulation": "sigmoid", "metric": "jaccard"},
+    },
     "never_positive": {"n_labels": 1313, "labels": ["l3", "l4"], "dataset": "d"},
     "always_positive": {"n_labels": 1, "labels": ["l2"], "dataset": "d"},
     "rakel_skipped": {"k": 4, "n_labels": 3},
@@ -80,7 +93,13 @@ EXAMPLES = {
     "not_utf8": {"line": 3, "byte": 0x80, "example": "caf\u20ac"},
     "blank_lines": {"n_lines": 1, "first_line": 3},
     "trailing_column": {},
-    "label_sep_unused": {"label_sep": "|", "column": "tags", "example": "a;b", "guess": ";", "share": 0.5},
+    "label_sep_unused": {
+        "label_sep": "|",
+        "column": "tags",
+        "example": "a;b",
+        "guess": ";",
+        "share": 0.5,
+    },
     "missing_labels_dropped": {"n_rows": 2},
     "duplicate_feature_names": {"n_names": 1, "name": "x", "columns": [1, 2], "renamed": ["x.1"]},
     "row_index_dropped": {"columns": ["__index_level_0__"]},
@@ -98,12 +117,19 @@ EXAMPLES = {
     "size_cut_fitted": {"cut_size": 80, "train_size": 80},
     "size_cut_earlier": {"cut_size": 80, "train_size": 40},
     "untestable": {
-        "metric": "f1_micro", "candidate": "powerset", "train_size": 40,
-        "untestable": "equal_runs", "n_runs": 5, "difference": 0.125,
+        "metric": "f1_micro",
+        "candidate": "powerset",
+        "train_size": 40,
+        "untestable": "equal_runs",
+        "n_runs": 5,
+        "difference": 0.125,
     },
     "no_fitted_curve": {"metric": "f1_micro", "candidate": "powerset", "train_size": 1000},
     "conflicting_duplicates": {
-        "dataset": "scene", "n_samples": 4, "share": 0.002, "n_groups": 2,
+        "dataset": "scene",
+        "n_samples": 4,
+        "share": 0.002,
+        "n_groups": 2,
         "examples": [[713, 1937], [1857, 2083]],
     },
 }
@@ -142,8 +168,16 @@ def test_note_sentences_keep_their_wording():
     def text(code, **values):
         return render_note({"code": code, **values})
 
-    assert text("auto_engine", engine="sklearn-linear", n_labelsets=27, threshold=300,
-                torch_installed=False) == "engine='auto' chose scikit-learn (27 labelsets)."
+    assert (
+        text(
+            "auto_engine",
+            engine="sklearn-linear",
+            n_labelsets=27,
+            threshold=300,
+            torch_installed=False,
+        )
+        == "engine='auto' chose scikit-learn (27 labelsets)."
+    )
     assert text("budget", **EXAMPLES["budget"]) == (
         "Budget of 600 s: only the jobs predicted to fit were run. Not run (left empty; the "
         "fitted curves extrapolate there): powerset at 1,600 (1 of 2 runs), 3,200 (2 of 2 "

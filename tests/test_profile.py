@@ -26,9 +26,9 @@ from feasibility.profile import (
     conflicting_duplicates,
     profile,
 )
-from feasibility.profile.dependence import _fisher_two_sided
-from feasibility.profile.matrix import _nonzero_bytes
-from feasibility.profile.rakel import _distinct_projections_dense, _distinct_projections_sparse
+from feasibility.profile.dependence import fisher_two_sided_p_values
+from feasibility.profile.matrix import nonzero_bytes
+from feasibility.profile.rakel import distinct_projections_dense, distinct_projections_sparse
 from feasibility.report.format import human_bytes
 from feasibility.report.text_profile import profile_json, profile_text
 
@@ -289,7 +289,7 @@ def test_profile_pair_tests_match_scipy_and_statsmodels():
     assert profile(_dataset(Y), max_pairs=1).cooccurrence.top_pairs == co.top_pairs[:1]
 
 
-def test_fisher_two_sided_matches_scipy_on_small_expected_tables():
+def test_fisher_two_sided_p_values_match_scipy_on_small_expected_tables():
     rng = np.random.default_rng(0)
     for n in (10, 37, 200, 5000, 1_000_000):
         tables = []
@@ -302,7 +302,7 @@ def test_fisher_two_sided_matches_scipy_on_small_expected_tables():
             a = int(rng.integers(max(0, r + c - n), min(r, c) + 1))  # anywhere in the support
             tables.append((a, r, c))
         a, r, c = (np.array(column) for column in zip(*tables))
-        got = _fisher_two_sided(a, r, c, n)
+        got = fisher_two_sided_p_values(a, r, c, n)
         want = [
             fisher_exact([[x, y - x], [z - x, n - y - z + x]]).pvalue for x, y, z in zip(a, r, c)
         ]
@@ -318,8 +318,8 @@ def test_distinct_projections_dense_and_sparse_match_brute_force():
             subsets = np.array(list(itertools.combinations(range(n_labels), k)))[:30]
             brute = [len({tuple(row) for row in U[:, s]}) for s in subsets]
             if k <= 6:
-                assert _distinct_projections_dense(U, subsets).tolist() == brute
-            assert _distinct_projections_sparse(sp.csc_matrix(U), subsets).tolist() == brute
+                assert distinct_projections_dense(U, subsets).tolist() == brute
+            assert distinct_projections_sparse(sp.csc_matrix(U), subsets).tolist() == brute
 
 
 def test_profile_rakel_samples_subsets_above_the_cap():
@@ -364,7 +364,7 @@ def test_nonzero_bytes_matches_numpy():
     for shape in [(7, 3), (100, 13), (50, 16), (1, 1), (3, 5)]:
         Y = (rng.random(shape) < 0.2).astype(np.uint8)
         for start in range(shape[0]):
-            got, want = _nonzero_bytes(Y[start:]), np.nonzero(Y[start:])
+            got, want = nonzero_bytes(Y[start:]), np.nonzero(Y[start:])
             assert all(np.array_equal(g, w) for g, w in zip(got, want))
 
 
@@ -541,7 +541,9 @@ def test_profile_same_for_fortran_ordered_and_wider_label_dtypes():
 
 
 def test_profile_class_size_histograms_cover_every_class():
-    Y = np.array([[1, 0, 0]] * 5 + [[0, 1, 0]] * 2 + [[1, 1, 0]] * 2 + [[0, 0, 0]] * 1, dtype=np.uint8)
+    Y = np.array(
+        [[1, 0, 0]] * 5 + [[0, 1, 0]] * 2 + [[1, 1, 0]] * 2 + [[0, 0, 0]] * 1, dtype=np.uint8
+    )
     ds = MultilabelDataset.from_arrays(np.zeros((10, 1)), Y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FeasibilityWarning)
@@ -557,8 +559,13 @@ def test_profile_class_size_histograms_cover_every_class():
     assert by_name[("pruned-powerset", 5)].n_classes.tolist() == [1]
     d = prof.to_dict()["samples_per_class"]["histograms"]
     json.dumps(d, allow_nan=False)
-    assert d[1] == {"formulation": "powerset", "min_count": None, "samples": [1, 2, 5],
-                    "n_classes": [1, 2, 1], "n_empty_classes": 0}
+    assert d[1] == {
+        "formulation": "powerset",
+        "min_count": None,
+        "samples": [1, 2, 5],
+        "n_classes": [1, 2, 1],
+        "n_empty_classes": 0,
+    }
 
 
 # ---- issue 10: one typed result, options in one dataclass, statistics the checklist reads ----

@@ -22,7 +22,8 @@ EVIL = "<script>alert(1)</script>"
 def _evil_dataset() -> MultilabelDataset:
     base = make_latent_class_labels(240, n_features=6, n_labels=4, n_classes=6, random_state=3)
     return MultilabelDataset.from_arrays(
-        base.X, base.Y,
+        base.X,
+        base.Y,
         label_names=[EVIL, "a&b", 'quote"d', "</script><b>x</b>"],
         feature_names=[f"<f{j}>" for j in range(6)],
         name="evil<name>",
@@ -53,7 +54,14 @@ def test_run_pipeline_result_has_every_stage(result):
     assert result["recommendation"]["metric"] == "f1_micro"
     assert result["recommendation"]["formulation"] in ("sigmoid", "powerset", "pruned-powerset")
     assert result["methods"]["command_line"].startswith("feasibility report")
-    assert set(result["methods"]["timings"]) >= {"profile", "curves", "fits", "checklist", "recommend", "total"}
+    assert set(result["methods"]["timings"]) >= {
+        "profile",
+        "curves",
+        "fits",
+        "checklist",
+        "recommend",
+        "total",
+    }
     assert result["methods"]["versions"]["numpy"] == np.__version__
     assert result["methods"]["seed"] == 0
 
@@ -65,7 +73,9 @@ def test_render_html_escapes_label_feature_and_file_names(html):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     assert "evil&lt;name&gt;" in html
     # inside the JSON of the chart specs the label is \u003c-escaped
-    specs = re.search(r'<script type="application/json" id="chart-specs">(.*?)</script>', html, re.S)
+    specs = re.search(
+        r'<script type="application/json" id="chart-specs">(.*?)</script>', html, re.S
+    )
     assert specs and "\\u003cscript\\u003ealert(1)" in specs.group(1)
     assert EVIL in json.dumps(json.loads(specs.group(1)), ensure_ascii=False)
 
@@ -78,7 +88,10 @@ def test_render_html_writes_the_notes_and_escapes_their_names(result):
     ]
     html = render_html(page)
     assert EVIL not in html
-    assert "label &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is never positive in evil&lt;name&gt;" in html
+    assert (
+        "label &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39; is never positive in evil&lt;name&gt;"
+        in html
+    )
 
 
 def test_render_html_is_self_contained(html):
@@ -91,8 +104,19 @@ def test_render_html_is_self_contained(html):
 
 
 def test_render_html_has_every_section_and_chart(result, html):
-    for section in ("verdict", "overview", "labels", "cooccurrence", "longtail", "samples",
-                    "heads", "curves", "samples-needed", "checklist", "methods"):
+    for section in (
+        "verdict",
+        "overview",
+        "labels",
+        "cooccurrence",
+        "longtail",
+        "samples",
+        "heads",
+        "curves",
+        "samples-needed",
+        "checklist",
+        "methods",
+    ):
         assert f'<section id="{section}"' in html
     assert html.index('id="verdict"') < html.index('id="overview"')
     chart_ids = re.findall(r'<div class="chart" id="([^"]+)"', html)
@@ -132,11 +156,15 @@ def test_charts_draw_the_result_numbers(result):
     values = _data_rows(label_frequency_chart(result["profile"]))
     assert sorted(v["count"] for v in values) == sorted(result["profile"]["label_counts"])
     rows = _data_rows(learning_curve_chart(result, "f1_micro"))
-    measured = {(row["n"], row["mean"]) for row in rows if "mean" in row and row["formulation"] == "sigmoid"}
+    measured = {
+        (row["n"], row["mean"]) for row in rows if "mean" in row and row["formulation"] == "sigmoid"
+    }
     curve = result["curves"]["curves"]["sigmoid"]
     assert sorted(measured) == list(zip(curve["train_sizes"], curve["scores"]["f1_micro"]["mean"]))
     band = result["fits"]["fits"]["sigmoid"]["f1_micro"]["band"]
-    fitted = {(row["n"], row["mid"]) for row in rows if "mid" in row and row["formulation"] == "sigmoid"}
+    fitted = {
+        (row["n"], row["mid"]) for row in rows if "mid" in row and row["formulation"] == "sigmoid"
+    }
     assert fitted == set(zip(band["n"], band["mid"]))
 
 
@@ -173,7 +201,8 @@ def test_read_result_errors(tmp_path):
 
 def test_report_paths(tmp_path):
     assert report_paths("emotions") == (
-        report_paths("emotions")[0], report_paths("emotions")[0].with_suffix(".json")
+        report_paths("emotions")[0],
+        report_paths("emotions")[0].with_suffix(".json"),
     )
     html, js = report_paths("emotions")
     assert html.as_posix() == "reports/emotions.html" and js.as_posix() == "reports/emotions.json"
@@ -199,7 +228,10 @@ def test_text_report(result):
     lines = check.splitlines()
     assert len(lines) == len(result["checklist"]["items"]) + 1
     counts = result["checklist"]["counts"]
-    assert lines[-1] == f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
+    assert (
+        lines[-1]
+        == f"checklist: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail"
+    )
 
 
 def test_headline_states_the_size_compared_not_the_dataset_size(result, html):
@@ -225,7 +257,7 @@ def test_p_values_never_print_as_zero(result):
     text = verdict_text(tiny)
     assert "0.000" not in text.replace("0.0001", "") and "p < 0.001" in text
     page = render_html(tiny)
-    verdict = page[page.index('<section id="verdict"'):page.index('<section id="overview"')]
+    verdict = page[page.index('<section id="verdict"') : page.index('<section id="overview"')]
     assert "p &lt; 0.001" in verdict and "&lt; 0.001 (&lt; 0.001)" in verdict
     assert "0.000 (" not in verdict and "p = 0.000" not in verdict
 
@@ -233,8 +265,15 @@ def test_p_values_never_print_as_zero(result):
 def test_samples_needed_numbers_only_when_reached_or_reachable(result):
     fits = json.loads(json.dumps(result["fits"]))
     rec = json.loads(json.dumps(result["recommendation"]))
-    need = {"target": 0.9, "target_kind": "user", "status": "not_reachable", "p_reachable": 0.0,
-            "n": {"estimate": 987654.0, "low": 876543.0, "high": None}, "asymptote": {}, "cap": 10**9}
+    need = {
+        "target": 0.9,
+        "target_kind": "user",
+        "status": "not_reachable",
+        "p_reachable": 0.0,
+        "n": {"estimate": 987654.0, "low": 876543.0, "high": None},
+        "asymptote": {},
+        "cap": 10**9,
+    }
     for by_metric in fits["fits"].values():
         for fit in by_metric.values():
             fit["samples_needed"] = need
@@ -277,8 +316,20 @@ def test_curve_charts_only_read_stored_fields(result):
     assert bars and bars[0]["encoding"]["yError"]["field"] == "std"  # mean +- sd drawn by Vega-Lite
     rows = _data_rows(coverage_chart(result))
     fit = result["fits"]["coverage"]["powerset"]
-    measured = sorted({(row["n"], row["mean"]) for row in rows if "mean" in row and row["formulation"] == "powerset"})
+    measured = sorted(
+        {
+            (row["n"], row["mean"])
+            for row in rows
+            if "mean" in row and row["formulation"] == "powerset"
+        }
+    )
     assert measured == sorted(zip(fit["train_sizes"], fit["observed"]))
     spread = result["curves"]["curves"]["powerset"]["unseen_labelset_share"]["std"]
-    stds = sorted({(row["n"], row["std"]) for row in rows if "std" in row and row["formulation"] == "powerset"})
+    stds = sorted(
+        {
+            (row["n"], row["std"])
+            for row in rows
+            if "std" in row and row["formulation"] == "powerset"
+        }
+    )
     assert stds == sorted(zip(result["curves"]["curves"]["powerset"]["train_sizes"], spread))

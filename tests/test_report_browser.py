@@ -20,8 +20,11 @@ from feasibility.report.render import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = next(
-    (path for name in ("chromium", "chromium-browser", "google-chrome", "chrome")
-     if (path := shutil.which(name))),
+    (
+        path
+        for name in ("chromium", "chromium-browser", "google-chrome", "chrome")
+        if (path := shutil.which(name))
+    ),
     None,
 )
 pytestmark = [
@@ -30,18 +33,30 @@ pytestmark = [
 ]
 #: No network at all: every host resolves to nothing and every proxy is a dead port.
 OFFLINE_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--virtual-time-budget=20000",
-    "--enable-logging=stderr", "--v=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--virtual-time-budget=20000",
+    "--enable-logging=stderr",
+    "--v=0",
 )
 
 
 def _chromium(url: str, profile_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [CHROMIUM, *OFFLINE_FLAGS, f"--user-data-dir={profile_dir}", *extra, url],
-        capture_output=True, text=True, timeout=180,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
 
 
@@ -76,7 +91,8 @@ def test_report_renders_every_chart_offline(report, tmp_path):
     errors = re.search(r'<div id="render-errors">(.*?)</div>\s*<section', dom, re.S)
     assert errors is not None and errors.group(1).strip() == "", errors and errors.group(1)
     console = [
-        line for line in run.stderr.splitlines()
+        line
+        for line in run.stderr.splitlines()
         if "Uncaught" in line or (":CONSOLE" in line and "error" in line.lower())
     ]
     assert not console, console
@@ -87,7 +103,10 @@ def test_report_screenshot(report, tmp_path):
     screenshot = ROOT / "reports" / "screenshot.png"
     screenshot.parent.mkdir(exist_ok=True)
     run = _chromium(
-        report.as_uri(), tmp_path / "profile", "--hide-scrollbars", "--window-size=1280,3000",
+        report.as_uri(),
+        tmp_path / "profile",
+        "--hide-scrollbars",
+        "--window-size=1280,3000",
         f"--screenshot={screenshot}",
     )
     assert run.returncode == 0, run.stderr[-2000:]

@@ -94,7 +94,8 @@ def _without_timings(value):
     """Drop the measured seconds, which differ between two runs of the same analysis."""
     if isinstance(value, dict):
         return {
-            key: _without_timings(item) for key, item in value.items()
+            key: _without_timings(item)
+            for key, item in value.items()
             if "seconds" not in key and "timings" not in key
         }
     if isinstance(value, list):

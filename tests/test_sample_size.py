@@ -25,7 +25,12 @@ from feasibility.fit import (
 def test_riley_binary_reproduces_the_worked_example():
     # Riley et al. (BMJ 2020) / pmsampsize: p = 24, prevalence 0.174, R2_CS 0.288
     result = riley_binary(r2_cs=0.288, prevalence=0.174, n_parameters=24)
-    assert (result.n_shrinkage, result.n_optimism, result.n_intercept, result.n) == (623, 662, 221, 662)
+    assert (result.n_shrinkage, result.n_optimism, result.n_intercept, result.n) == (
+        623,
+        662,
+        221,
+        662,
+    )
     assert result.max_r2_cs == pytest.approx(0.6032, abs=5e-5)
     assert result.nagelkerke_r2 == pytest.approx(0.4774, abs=5e-5)
     assert result.shrinkage_optimism == pytest.approx(0.9052, abs=5e-5)
@@ -51,7 +56,9 @@ def test_riley_binary_rejects_an_impossible_r2():
 
 def test_pate_multinomial_reproduces_the_ovarian_example_criteria_ii_iii():
     # Pate et al. (2023) worked example: K = 5 tumour types, 17 parameters, Nagelkerke 0.15
-    result = pate_multinomial(shares=[2557, 186, 176, 467, 120], n_parameters=17, overall_nagelkerke=0.15)
+    result = pate_multinomial(
+        shares=[2557, 186, 176, 467, 120], n_parameters=17, overall_nagelkerke=0.15
+    )
     assert result.n_optimism == 1477
     assert result.n_proportions == 524
     shares = np.array([2557, 186, 176, 467, 120]) / 3506.0
@@ -61,8 +68,9 @@ def test_pate_multinomial_reproduces_the_ovarian_example_criteria_ii_iii():
 
 def test_pate_multinomial_reproduces_the_three_category_example():
     # multsampsize README: events 50/100/150, pairwise and overall Nagelkerke 0.15, p = 17
-    result = pate_multinomial(shares=[50, 100, 150], n_parameters=17, overall_nagelkerke=0.15,
-                              pairwise_nagelkerke=0.15)
+    result = pate_multinomial(
+        shares=[50, 100, 150], n_parameters=17, overall_nagelkerke=0.15, pairwise_nagelkerke=0.15
+    )
     assert result.n_shrinkage == 2660
     assert result.n_optimism == 714
     assert result.n == 2660
@@ -70,8 +78,12 @@ def test_pate_multinomial_reproduces_the_three_category_example():
     expected = math.ceil(stats.chi2.ppf(1 - 0.05 / 3, 1) * 0.25 / 0.05**2)
     assert result.n_proportions == expected == 574
     # Pate et al.'s code uses alpha / 5 regardless of K; alpha = 0.03 with K = 3 is the same split
-    assert pate_multinomial(shares=[50, 100, 150], n_parameters=17, overall_nagelkerke=0.15,
-                            alpha=0.03).n_proportions == 664
+    assert (
+        pate_multinomial(
+            shares=[50, 100, 150], n_parameters=17, overall_nagelkerke=0.15, alpha=0.03
+        ).n_proportions
+        == 664
+    )
 
 
 def test_pate_multinomial_pairwise_criterion_by_hand():
@@ -107,10 +119,21 @@ def test_max_and_adjusted_r2():
 
 def _curves(**overrides) -> LearningCurves:
     fields = {
-        "dataset_name": "x", "dataset_hash": "0", "n_samples": 1000, "n_labels": 3, "n_features": 5,
-        "n_train_full": 800, "runs": ((0, 0),), "curves": {}, "engine": "test", "options": {},
-        "label_prevalence": np.array([0.2, 0.0, 0.5]), "sigmoid_r2_cs": np.array([0.2, np.nan, 0.3]),
-        "powerset_class_shares": np.array([0.5, 0.3, 0.2]), "powerset_r2_cs": 0.4, "n_predictors": 5,
+        "dataset_name": "x",
+        "dataset_hash": "0",
+        "n_samples": 1000,
+        "n_labels": 3,
+        "n_features": 5,
+        "n_train_full": 800,
+        "runs": ((0, 0),),
+        "curves": {},
+        "engine": "test",
+        "options": {},
+        "label_prevalence": np.array([0.2, 0.0, 0.5]),
+        "sigmoid_r2_cs": np.array([0.2, np.nan, 0.3]),
+        "powerset_class_shares": np.array([0.5, 0.3, 0.2]),
+        "powerset_r2_cs": 0.4,
+        "n_predictors": 5,
     }
     fields.update(overrides)
     return LearningCurves(**fields)
@@ -126,8 +149,10 @@ def test_analytic_sample_size_uses_adjusted_r2_per_label_and_skips_constant_labe
     assert result.per_label[0].r2_source == "adjusted"
     assert result.sigmoid_n == max(entry.result.n for entry in result.per_label)
     adjusted = adjusted_r2_cs(0.4, n_samples=800, n_parameters=2 * 5)
-    assert result.powerset.n == pate_multinomial(shares=[0.5, 0.3, 0.2], n_parameters=5,
-                                                 overall_r2_cs=adjusted).n
+    assert (
+        result.powerset.n
+        == pate_multinomial(shares=[0.5, 0.3, 0.2], n_parameters=5, overall_r2_cs=adjusted).n
+    )
     assert result.notes == ()
 
 

@@ -14,32 +14,33 @@ PACKAGE = Path(__file__).resolve().parents[1] / "feasibility"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 100
 #: Stages compute; only the report layer (and the CLI and pipeline that call it) writes words.
-STAGES = ("io", "profile", "curves", "fit", "decide", "engines", "labelsets.py", "dataset.py",
-          "vocab.py", "result.py", "synthetic.py", "_validation.py", "_stats.py", "_json.py",
-          "_arrays.py", "notes.py")
+STAGES = (
+    "io",
+    "profile",
+    "curves",
+    "fit",
+    "decide",
+    "engines",
+    "labelsets.py",
+    "dataset.py",
+    "vocab.py",
+    "result.py",
+    "synthetic.py",
+    "_validation.py",
+    "_stats.py",
+    "_json.py",
+    "_arrays.py",
+    "notes.py",
+)
 #: A ``notes`` field of a stage's result holds notes (codes with values), never strings.
 NOTES_ANNOTATION = re.compile(r"(tuple|list)\[\w*Note(, \.\.\.)?\]")
 #: Tests use the package as its users do: public names of public modules only.
 TESTS = Path(__file__).resolve().parent
 #: Private modules a test may import from, with the reason (none: what a test needs is public).
 ALLOWED_PRIVATE_MODULES: dict[str, str] = {}
-_NOTES_CHANGE = (
-    "a kernel worth its own unit test, in fit/ or profile/, which the notes-as-codes change was "
-    "rewriting when the tests went public-only; to do: drop the underscore, add it to __all__"
-)
 #: Private names tests still import, each with why it is not public yet. Remove an entry
 #: when its name becomes public; never add one.
-PENDING_PRIVATE_NAMES = {
-    "feasibility.fit.bootstrap._calibration": _NOTES_CHANGE,
-    "feasibility.fit.bootstrap._expansion": _NOTES_CHANGE,
-    "feasibility.fit.bootstrap._moments": _NOTES_CHANGE,
-    "feasibility.fit.bootstrap._noise_halfwidth": _NOTES_CHANGE,
-    "feasibility.fit.derived._samples_needed": _NOTES_CHANGE,
-    "feasibility.profile.dependence._fisher_two_sided": _NOTES_CHANGE,
-    "feasibility.profile.matrix._nonzero_bytes": _NOTES_CHANGE,
-    "feasibility.profile.rakel._distinct_projections_dense": _NOTES_CHANGE,
-    "feasibility.profile.rakel._distinct_projections_sparse": _NOTES_CHANGE,
-}
+PENDING_PRIVATE_NAMES: dict[str, str] = {}
 _DOTTED = re.compile(r"feasibility(\.\w+)+")
 
 
@@ -81,7 +82,8 @@ def stage_imports_of_report() -> list[str]:
             elif isinstance(node, ast.Import):
                 found += [
                     f"{relative}:{node.lineno} imports {alias.name}"
-                    for alias in node.names if alias.name.startswith("feasibility.report")
+                    for alias in node.names
+                    if alias.name.startswith("feasibility.report")
                 ]
     return found
 
@@ -149,7 +151,10 @@ def private_names_in_tests() -> list[str]:
         for line, name in sorted(set(_names_used(ast.parse(path.read_text(encoding="utf-8"))))):
             if not _private(name) or name in PENDING_PRIVATE_NAMES:
                 continue
-            if any(name == module or name.startswith(module + ".") for module in ALLOWED_PRIVATE_MODULES):
+            if any(
+                name == module or name.startswith(module + ".")
+                for module in ALLOWED_PRIVATE_MODULES
+            ):
                 continue
             found.append(f"{path.relative_to(TESTS)}:{line} {name}")
     return found
@@ -194,17 +199,19 @@ def test_the_checks_can_fail(tmp_path, monkeypatch):
 
 def test_tests_use_only_public_names():
     assert private_names_in_tests() == []
-    used = {name for path in TESTS.rglob("*.py") for _, name in _names_used(ast.parse(path.read_text()))}
+    used = {
+        name for path in TESTS.rglob("*.py") for _, name in _names_used(ast.parse(path.read_text()))
+    }
     assert sorted(set(PENDING_PRIVATE_NAMES) - used) == []  # an entry no test needs: remove it
 
 
 def test_the_private_name_check_can_fail(tmp_path, monkeypatch):
-    """Private modules, names, patch targets and attributes are found; pending names are not."""
+    """Private modules, names, patch targets and attributes are found."""
     (tmp_path / "test_x.py").write_text(
         "import feasibility._json\n"
         "from feasibility import _cli_build, load\n"
         "from feasibility.curves.jobs import Task, _scores\n"
-        "from feasibility.fit.bootstrap import _calibration\n"
+        "from feasibility.fit.bootstrap import _observe\n"
         "import feasibility.curves.jobs as jobs\n"
         "import numpy as np\nfrom typer._click import exceptions\n"
         "def test_x(monkeypatch, result):\n"
@@ -216,6 +223,7 @@ def test_the_private_name_check_can_fail(tmp_path, monkeypatch):
         "test_x.py:1 feasibility._json",
         "test_x.py:2 feasibility._cli_build",
         "test_x.py:3 feasibility.curves.jobs._scores",
+        "test_x.py:4 feasibility.fit.bootstrap._observe",
         "test_x.py:9 jobs._scores",
         "test_x.py:10 feasibility.curves.jobs._scores",
     ]

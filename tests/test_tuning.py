@@ -94,7 +94,9 @@ def test_tune_sigmoid_penalises_a_noise_label_more_than_a_predictable_one(data):
     strong, noise, _ = tuned.C
     assert noise < strong
     assert noise == C_GRID[0] and tuned.at_edge[1]  # pure noise: the strongest penalty
-    assert tuned.oof_proba.shape == Y.shape and np.all((tuned.oof_proba > 0) & (tuned.oof_proba < 1))
+    assert tuned.oof_proba.shape == Y.shape and np.all(
+        (tuned.oof_proba > 0) & (tuned.oof_proba < 1)
+    )
     # The refit is the fit at the chosen C on all rows.
     direct = fit_logistic_columns(X, Y, tuned.C)
     np.testing.assert_allclose(tuned.fit.coef, direct.coef, rtol=2e-3, atol=5e-3)

@@ -79,8 +79,11 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         grids["fit"][cell] = result["fit_seconds"]
         grids["predict"][cell] = result["predict_seconds"]
     plain = {metric: np.full(shape, np.nan) for metric in METRICS}
-    tuned = [results[t.task_id] for t in grid.tasks
-             if t.formulation == formulation and t.task_id in results]
+    tuned = [
+        results[t.task_id]
+        for t in grid.tasks
+        if t.formulation == formulation and t.task_id in results
+    ]
     for task in grid.tasks:
         if task.formulation == formulation and task.task_id in results:
             for metric in METRICS:
@@ -105,16 +108,15 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
 def _tuning(formulation: str, grid: Grid, results: dict[int, dict], shape) -> CurveTuning:
     """Stack what each job's inner folds chose into (n_runs, n_sizes, ...) arrays."""
     tasks = [
-        t for t in grid.tasks
+        t
+        for t in grid.tasks
         if t.formulation == formulation and results.get(t.task_id, {}).get("tuning") is not None
     ]
     first = results[tasks[0].task_id]["tuning"]
     n_outputs = len(first["C"])
     C = np.full((*shape, n_outputs), np.nan)
     at_edge = np.full((*shape, n_outputs), np.nan)
-    thresholds = {
-        m: np.full(shape + np.shape(t), np.nan) for m, t in first["thresholds"].items()
-    }
+    thresholds = {m: np.full(shape + np.shape(t), np.nan) for m, t in first["thresholds"].items()}
     thresholds.setdefault(Metric.SUBSET_ACCURACY.value, np.full(shape, np.nan))
     for task in tasks:
         record, cell = results[task.task_id]["tuning"], (task.run, task.level)

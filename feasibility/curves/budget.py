@@ -131,8 +131,7 @@ class _Runner:
     def run(self, batch: list[Task], predicted: dict[int, float] | None = None) -> None:
         # Longest first packs the workers best; without predictions larger sizes are longer.
         order = sorted(
-            batch,
-            key=lambda t: (-(predicted or {}).get(t.task_id, 0.0), -t.size, t.task_id),
+            batch, key=lambda t: (-(predicted or {}).get(t.task_id, 0.0), -t.size, t.task_id)
         )
         for result in self.executor.map(order):
             self.results[result["task_id"]] = result
@@ -188,7 +187,11 @@ def run_with_budget(tasks: list[Task], *, executor, budget, started: float, bar)
     if skipped:
         notes.append(
             budget_note(
-                skipped, tasks, budget=budget, limit=limit, predicted_grid=predicted_grid,
+                skipped,
+                tasks,
+                budget=budget,
+                limit=limit,
+                predicted_grid=predicted_grid,
                 safety=_COST_SAFETY,
             )
         )
@@ -217,7 +220,9 @@ def _run_later_levels(
             break
         seconds_left = limit - (time.perf_counter() - started)
         done = {(tasks[i].formulation, tasks[i].run, tasks[i].level) for i in runner.results}
-        plan = _plan(pending, runner.cost, runner.executor.n_workers, seconds_left, cut_chains, done)
+        plan = _plan(
+            pending, runner.cost, runner.executor.n_workers, seconds_left, cut_chains, done
+        )
         predicted = runner.predict(pending)
         batch = [
             t

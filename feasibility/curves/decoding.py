@@ -37,7 +37,10 @@ __all__ = [
 THRESHOLD_GRID: np.ndarray = np.round(np.arange(1, 50) * 0.02, 2)
 #: Metrics decoded with one threshold for all labels, and with one per label.
 GLOBAL_THRESHOLD_METRICS = (
-    Metric.SUBSET_ACCURACY, Metric.F1_MICRO, Metric.F1_SAMPLES, Metric.JACCARD,
+    Metric.SUBSET_ACCURACY,
+    Metric.F1_MICRO,
+    Metric.F1_SAMPLES,
+    Metric.JACCARD,
 )
 PER_LABEL_THRESHOLD_METRICS = (Metric.F1_MACRO,)
 
@@ -74,8 +77,9 @@ def _global_score(metric: str, Y: np.ndarray, proba: np.ndarray, grid: np.ndarra
             continue
         if metric == Metric.F1_SAMPLES:
             denominator = predicted_row + true_per_row
-            per_row = np.divide(2.0 * tp_row, denominator, out=np.ones(len(Y)),
-                                where=denominator > 0)
+            per_row = np.divide(
+                2.0 * tp_row, denominator, out=np.ones(len(Y)), where=denominator > 0
+            )
         else:  # jaccard: |intersection| / |union| per row, 1 when both are empty
             union = predicted_row + true_per_row - tp_row
             per_row = np.divide(tp_row, union, out=np.ones(len(Y)), where=union > 0)
@@ -91,8 +95,12 @@ def _per_label_f1(Y: np.ndarray, proba: np.ndarray, grid: np.ndarray) -> np.ndar
     for k, threshold in enumerate(grid):
         predicted = proba > threshold
         denominator = predicted.sum(axis=0) + true_per_label
-        scores[k] = np.divide(2.0 * (predicted & truth).sum(axis=0), denominator,
-                              out=np.zeros(Y.shape[1]), where=denominator > 0)
+        scores[k] = np.divide(
+            2.0 * (predicted & truth).sum(axis=0),
+            denominator,
+            out=np.zeros(Y.shape[1]),
+            where=denominator > 0,
+        )
     return scores
 
 
@@ -103,7 +111,9 @@ def _best(scores: np.ndarray, grid: np.ndarray) -> np.ndarray:
     return np.argmin(distance, axis=0)
 
 
-def choose_thresholds(Y: np.ndarray, proba: np.ndarray, *, grid: np.ndarray = THRESHOLD_GRID) -> dict:
+def choose_thresholds(
+    Y: np.ndarray, proba: np.ndarray, *, grid: np.ndarray = THRESHOLD_GRID
+) -> dict:
     """Choose, for each thresholded metric, the threshold(s) that maximise it on ``proba``.
 
     Parameters

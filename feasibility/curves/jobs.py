@@ -233,15 +233,20 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
     if not tunes or (head is not None and tuning is None):
         return result  # not tuned (or no validation rows to tune on): plain decoding
     if tuning is None:
-        return replace(result, C=np.array([np.nan]), C_at_edge=np.array([False]),
-                       thresholds=choose_thresholds(Y_train, np.zeros(Y_train.shape) + labelsets[0]))
+        return replace(
+            result,
+            C=np.array([np.nan]),
+            C_at_edge=np.array([False]),
+            thresholds=choose_thresholds(Y_train, np.zeros(Y_train.shape) + labelsets[0]),
+        )
     # Thresholds are chosen against the labelsets the rows really have (not their pruned ones).
     truth = Y_train if min_count == 1 else Y_train[rows]
     if tuning.oof_rows is not None:
         truth = truth[tuning.oof_rows]
     marginals = label_marginals(tuning.oof_proba, labelsets)
-    return replace(result, C=tuning.C, C_at_edge=tuning.at_edge,
-                   thresholds=choose_thresholds(truth, marginals))
+    return replace(
+        result, C=tuning.C, C_at_edge=tuning.at_edge, thresholds=choose_thresholds(truth, marginals)
+    )
 
 
 def _n_params(head) -> int:

@@ -152,7 +152,9 @@ class CurveOptions:
         object.__setattr__(self, "hidden_layer_sizes", hidden)
         object.__setattr__(self, "formulations", _checked_formulations(self.formulations))
         if self.scheduler is not None and self.backend != "dask":
-            raise invalid_parameter("scheduler", OWNER, "None unless backend='dask'", self.scheduler)
+            raise invalid_parameter(
+                "scheduler", OWNER, "None unless backend='dask'", self.scheduler
+            )
 
     @classmethod
     def defaults(cls) -> dict:

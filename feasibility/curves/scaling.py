@@ -55,8 +55,10 @@ class ColumnScaler:
         self.scale_ = np.ones(n_features)
         if self.scaling == "none" or X.shape[0] == 0:
             return self
-        maxabs = count_columns(X) if self.scaling == "auto" else np.full(
-            n_features, self.scaling == "maxabs"
+        maxabs = (
+            count_columns(X)
+            if self.scaling == "auto"
+            else np.full(n_features, self.scaling == "maxabs")
         )
         largest = np.abs(X).max(axis=0)
         std = X.std(axis=0)

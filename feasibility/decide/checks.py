@@ -126,11 +126,7 @@ def _constant_labels(ctx: CheckContext) -> CheckItem:
         status,
         float(n_constant),
         Concern.DATA,
-        {
-            "n_labels": len(names),
-            "never": never,
-            "always": always,
-        },
+        {"n_labels": len(names), "never": never, "always": always},
     )
 
 

@@ -103,8 +103,7 @@ def _compare_metric(
 
 
 def _comparisons(
-    curves, fits, available, where: Plan, setting: Setting, test: str, notes, *,
-    plain: bool = False,
+    curves, fits, available, where: Plan, setting: Setting, test: str, notes, *, plain: bool = False
 ) -> dict[str, Comparison]:
     comparisons: dict[str, Comparison] = {}
     for candidate in available:
@@ -231,12 +230,7 @@ def recommend(
     owner = "recommend"
     check_stage_results(owner, profile, curves, fits, curves_optional=False)
     options = DecisionOptions.checked(
-        owner,
-        metric=metric,
-        test=test,
-        alpha=alpha,
-        memory_budget=memory_budget,
-        target_n=target_n,
+        owner, metric=metric, test=test, alpha=alpha, memory_budget=memory_budget, target_n=target_n
     )
     target = int(profile.n_samples) if target_n is None else int(target_n)
     if target > curves.n_samples and fits is None:

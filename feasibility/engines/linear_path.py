@@ -66,7 +66,10 @@ def _minimize(
     objective, theta0: np.ndarray, max_iter: int, n_features: int, n_outputs: int, gtol: float
 ):
     result = minimize(
-        objective, theta0, jac=True, method="L-BFGS-B",
+        objective,
+        theta0,
+        jac=True,
+        method="L-BFGS-B",
         options={"maxiter": max_iter, "gtol": gtol, "ftol": 64 * np.finfo(float).eps},
     )
     coef, intercept = _unpack(result.x, n_features, n_outputs)
@@ -80,8 +83,7 @@ def _as_matrix(X):
 
 
 def fit_logistic_columns(
-    X, Y: np.ndarray, C, *, start: LinearFit | None = None, max_iter: int = 300,
-    gtol: float = GTOL,
+    X, Y: np.ndarray, C, *, start: LinearFit | None = None, max_iter: int = 300, gtol: float = GTOL
 ) -> LinearFit:
     """Fit one L2 logistic regression per column of ``Y``, all in one L-BFGS problem.
 
@@ -133,8 +135,14 @@ def fit_logistic_columns(
 
 
 def fit_softmax(
-    X, y: np.ndarray, n_classes: int, C: float, *, start: LinearFit | None = None,
-    max_iter: int = 300, gtol: float = GTOL,
+    X,
+    y: np.ndarray,
+    n_classes: int,
+    C: float,
+    *,
+    start: LinearFit | None = None,
+    max_iter: int = 300,
+    gtol: float = GTOL,
 ) -> LinearFit:
     """Fit one L2 softmax (multinomial logistic) regression over ``n_classes`` classes.
 

@@ -215,8 +215,11 @@ class TorchEngine:
         from .torch_tuning import tune_torch_head
 
         return tune_torch_head(
-            self, lambda engine: engine.fit_sigmoid(X, Y, random_state=random_state),
-            X, len(Y), random_state=random_state,
+            self,
+            lambda engine: engine.fit_sigmoid(X, Y, random_state=random_state),
+            X,
+            len(Y),
+            random_state=random_state,
         )
 
     def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int):
@@ -226,7 +229,9 @@ class TorchEngine:
         return tune_torch_head(
             self,
             lambda engine: engine.fit_softmax(X, y, n_classes=n_classes, random_state=random_state),
-            X, len(y), random_state=random_state,
+            X,
+            len(y),
+            random_state=random_state,
         )
 
     def fit_sigmoid(self, X, Y: np.ndarray, *, random_state: int) -> TorchHead:

@@ -94,4 +94,3 @@ def replace_weight_decay(engine, weight_decay: float):
         patience=settings["patience"],
         validation_fraction=settings["validation_fraction"],
     )
-

@@ -6,7 +6,8 @@ test part): one C per label for the sigmoid head, one C for a softmax head. Each
 walks the grid upwards from the strongest penalty, every fit warm-started from the one
 before, and the walk stops once every output's likelihood has fallen for
 :data:`PATIENCE` steps in a row past its best (the likelihood of a penalised fit is
-unimodal in log C in practice, and the weakly penalised fits are the slow ones). The
+unimodal in log C in practice, and the weakly penalised fits are the slow ones; a flat step
+is not a fall, see :data:`FALL_TOLERANCE`). The
 head is then refitted on all training rows at the chosen C. The out-of-fold
 probabilities at the chosen C are kept: the decoding thresholds are chosen on them.
 """
@@ -29,9 +30,23 @@ C_GRID: np.ndarray = 10.0 ** np.arange(-5, 5)
 INNER_FOLDS = 3
 #: Grid steps past its best an output's likelihood must fall before the walk may stop.
 PATIENCE = 1
-#: Gradient tolerance of the inner fits: they only rank the Cs by validation likelihood,
-#: which a looser fit does as well; the final refit uses the solver's default.
+#: A step counts as a fall only when the likelihood drops by more than this share of the
+#: best one: near the prior (the smallest Cs) the likelihood is flat to a few parts in a
+#: million, and a flat step must not end the walk before the real optimum.
+FALL_TOLERANCE = 1e-3
+#: Gradient tolerance of the inner fits at C <= 1: they only rank the Cs by validation
+#: likelihood, which a looser fit does as well; the final refit uses the solver's default.
 INNER_GTOL = 1e-3
+
+
+def _inner_gtol(C: float) -> float:
+    """The inner fits' tolerance at ``C``. With the objective per row, raising C moves the
+    gradient at a warm start by only ``||W|| (1 / C_old - 1 / C_new) / n``: at C >= 1000
+    that is below a fixed tolerance and L-BFGS would stop at once on the previous C's
+    weights, so the tolerance shrinks with C."""
+    return INNER_GTOL / max(1.0, float(C))
+
+
 _EPS = 1e-15
 
 
@@ -91,10 +106,11 @@ class _Walk:
     def update(self, index: int, ll: np.ndarray) -> np.ndarray:
         """Record the likelihoods at grid ``index``; return which outputs improved."""
         better = ll > self.best_ll
+        fell = ll < self.best_ll - FALL_TOLERANCE * np.abs(self.best_ll)
         self.best_ll[better] = ll[better]
         self.best_index[better] = index
         self.declines[better] = 0
-        self.declines[~better] += 1
+        self.declines[fell] += 1
         return better
 
     def done(self) -> bool:
@@ -143,10 +159,10 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
             break
     C_chosen = C_GRID[walk.best_index]
     start = LinearFit(coef_best, intercept_best, True, 0)
-    final = fit_logistic_columns(X, Y, C_chosen, start=start, max_iter=max_iter)
-    return TunedFit(
-        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged)
-    )
+    # All labels are one L-BFGS problem, with n_labels times the parameters of one: more
+    # iterations than a single logistic regression's cap.
+    final = fit_logistic_columns(X, Y, C_chosen, start=start, max_iter=3 * max_iter)
+    return TunedFit(final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged))
 
 
 def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
@@ -164,8 +180,12 @@ def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
     if varies.any():
         part_start = LinearFit(coef[:, varies], intercept[varies], True, 0)
         part = fit_logistic_columns(
-            X[train], Y_train[:, varies], C, start=part_start, max_iter=max_iter,
-            gtol=INNER_GTOL,
+            X[train],
+            Y_train[:, varies],
+            C,
+            start=part_start,
+            max_iter=max_iter,
+            gtol=_inner_gtol(C),
         )
         coef[:, varies], intercept[varies] = part.coef, part.intercept
         proba[:, varies] = expit(part.decision_function(X[val]))
@@ -209,8 +229,13 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
                 oof[np.ix_(val, seen)] = 1.0
                 continue
             fit = fit_softmax(
-                X[train], local, len(seen), C, start=starts[k], max_iter=max_iter,
-                gtol=INNER_GTOL,
+                X[train],
+                local,
+                len(seen),
+                C,
+                start=starts[k],
+                max_iter=max_iter,
+                gtol=_inner_gtol(C),
             )
             starts[k] = fit
             oof[np.ix_(val, seen)] = softmax(fit.decision_function(X[val]), axis=1)
@@ -224,12 +249,8 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
         if walk.done():
             break
     C_chosen = C_GRID[walk.best_index]
-    final = fit_softmax(
-        X, y, n_classes, float(C_chosen[0]), start=start_best, max_iter=max_iter
-    )
-    return TunedFit(
-        final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged)
-    )
+    final = fit_softmax(X, y, n_classes, float(C_chosen[0]), start=start_best, max_iter=max_iter)
+    return TunedFit(final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged))
 
 
 def _mean_start(coef_sum, intercept_sum, seen_count) -> LinearFit:

@@ -21,13 +21,13 @@ size. Around the selected curve they combine, per side,
 1. the bootstrap spread of the curve, with the selection redone per replicate (so the
    choice between, say, pow3 and exp3 widens the band where they disagree), widened by
    the small-sample factor of Hesterberg's expanded percentile interval (a bootstrap
-   over 5 runs understates the spread: :func:`~feasibility.fit.bootstrap._expansion`);
+   over 5 runs understates the spread: :func:`~feasibility.fit.bootstrap.expansion_factor`);
 2. in quadrature, the fold-to-fold noise of one new mean of runs
-   (:func:`~feasibility.fit.bootstrap._noise_halfwidth`);
+   (:func:`~feasibility.fit.bootstrap.fold_noise_halfwidth`);
 3. times a calibration factor >= 1 from the curve's own backtest: if the interval built
    the same way on all sizes but the largest did not reach the measured largest size,
    every interval is widened by the ratio needed to reach it
-   (:func:`~feasibility.fit.bootstrap._calibration`).
+   (:func:`~feasibility.fit.bootstrap.calibration_factor`).
 
 Slopes, samples needed and crossovers describe the curve, not one measurement: they
 use the bootstrap curves (with the per-replicate selection) as they are.
@@ -96,16 +96,48 @@ from .status import (
 
 __all__ = [
     # stages
-    "fit_curves", "fit_curve", "with_sample_size", "analytic_sample_size",
+    "fit_curves",
+    "fit_curve",
+    "with_sample_size",
+    "analytic_sample_size",
     # options and models
-    "FitOptions", "CURVE_MODELS", "DEFAULT_MODELS", "MODEL_NAMES", "CurveModel",
+    "FitOptions",
+    "CURVE_MODELS",
+    "DEFAULT_MODELS",
+    "MODEL_NAMES",
+    "CurveModel",
     # results
-    "CurveFits", "CurveFit", "Crossover", "SamplesNeeded", "Slope", "Band", "Interval",
-    "AnalyticSampleSize", "LabelSampleSize", "RileyResult", "PateResult", "FitNote",
+    "CurveFits",
+    "CurveFit",
+    "Crossover",
+    "SamplesNeeded",
+    "Slope",
+    "Band",
+    "Interval",
+    "AnalyticSampleSize",
+    "LabelSampleSize",
+    "RileyResult",
+    "PateResult",
+    "FitNote",
     # statuses and constants
-    "NeedStatus", "TargetKind", "SlopeVerdict", "CrossoverStatus", "R2Source", "FitNoteCode",
-    "COVERAGE", "CROSSOVER_PAIRS", "CROSSOVER_RANGE", "HEADLINE_METRIC", "MEANINGFUL_GAIN",
-    "SATURATION_GAP", "SEARCH_CAP", "TIE",
+    "NeedStatus",
+    "TargetKind",
+    "SlopeVerdict",
+    "CrossoverStatus",
+    "R2Source",
+    "FitNoteCode",
+    "COVERAGE",
+    "CROSSOVER_PAIRS",
+    "CROSSOVER_RANGE",
+    "HEADLINE_METRIC",
+    "MEANINGFUL_GAIN",
+    "SATURATION_GAP",
+    "SEARCH_CAP",
+    "TIE",
     # analytic formulas
-    "CONSERVATIVE_NAGELKERKE", "adjusted_r2_cs", "max_r2_cs", "pate_multinomial", "riley_binary",
+    "CONSERVATIVE_NAGELKERKE",
+    "adjusted_r2_cs",
+    "max_r2_cs",
+    "pate_multinomial",
+    "riley_binary",
 ]

@@ -32,7 +32,10 @@ if TYPE_CHECKING:
     from .results import CurveFits
 
 __all__ = [
-    "CONSERVATIVE_NAGELKERKE", "AnalyticSampleSize", "LabelSampleSize", "analytic_sample_size",
+    "CONSERVATIVE_NAGELKERKE",
+    "AnalyticSampleSize",
+    "LabelSampleSize",
+    "analytic_sample_size",
     "with_sample_size",
 ]
 
@@ -62,8 +65,10 @@ class LabelSampleSize:
     def from_dict(cls, data: dict) -> LabelSampleSize:
         """Rebuild from :meth:`to_dict`."""
         return cls(
-            label=int(data["label"]), r2_cs_apparent=float_or_nan(data["r2_cs_apparent"]),
-            r2_source=R2Source(data["r2_source"]), result=RileyResult.from_dict(data),
+            label=int(data["label"]),
+            r2_cs_apparent=float_or_nan(data["r2_cs_apparent"]),
+            r2_source=R2Source(data["r2_source"]),
+            result=RileyResult.from_dict(data),
         )
 
 
@@ -103,10 +108,13 @@ class AnalyticSampleSize:
         """Rebuild from :meth:`to_dict` (without a powerset, its R^2 source reads "adjusted")."""
         riley, pate = data["riley"], data["pate"]
         return cls(
-            n_predictors=int(data["n_predictors"]), n_fit=int(data["n_fit"]),
+            n_predictors=int(data["n_predictors"]),
+            n_fit=int(data["n_fit"]),
             per_label=tuple(LabelSampleSize.from_dict(entry) for entry in riley["per_label"]),
             sigmoid_n=None if riley["n"] is None else int(riley["n"]),
-            sigmoid_binding_label=None if riley["binding_label"] is None else int(riley["binding_label"]),
+            sigmoid_binding_label=None
+            if riley["binding_label"] is None
+            else int(riley["binding_label"]),
             powerset=None if pate is None else PateResult.from_dict(pate),
             powerset_r2_source=R2Source.ADJUSTED if pate is None else R2Source(pate["r2_source"]),
             notes=FitNote.from_dicts(data["notes"]),
@@ -125,13 +133,19 @@ def _per_label(
         if not 0.0 < phi < 1.0:
             continue  # a constant label has no model to size
         maximum = max_r2_cs([phi, 1.0 - phi])
-        r2 = adjusted_r2_cs(float(r2_app), n_samples=n_fit, n_parameters=p) if np.isfinite(r2_app) else math.nan
+        r2 = (
+            adjusted_r2_cs(float(r2_app), n_samples=n_fit, n_parameters=p)
+            if np.isfinite(r2_app)
+            else math.nan
+        )
         source = R2Source.ADJUSTED
         if not (np.isfinite(r2) and 0.0 < r2 < min(maximum, shrinkage)):
             r2, source = CONSERVATIVE_NAGELKERKE * maximum, R2Source.CONSERVATIVE
             n_conservative += 1
         result = riley_binary(r2_cs=r2, prevalence=phi, n_parameters=p, shrinkage=shrinkage)
-        per_label.append(LabelSampleSize(label=j, r2_cs_apparent=float(r2_app), r2_source=source, result=result))
+        per_label.append(
+            LabelSampleSize(label=j, r2_cs_apparent=float(r2_app), r2_source=source, result=result)
+        )
     notes = []
     if n_conservative:
         values = {"n_conservative": n_conservative, "n_labels": len(per_label)}
@@ -176,13 +190,17 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
     if shares.size >= 2:
         maximum = max_r2_cs(shares)
         n_model_params = (shares.size - 1) * p
-        r2 = adjusted_r2_cs(float(curves.powerset_r2_cs), n_samples=n_fit, n_parameters=n_model_params)
+        r2 = adjusted_r2_cs(
+            float(curves.powerset_r2_cs), n_samples=n_fit, n_parameters=n_model_params
+        )
         if not (np.isfinite(r2) and 0.0 < r2 < maximum):
             r2, source = CONSERVATIVE_NAGELKERKE * maximum, R2Source.CONSERVATIVE
             values = {"n_labelsets": int(shares.size), "n_predictors": p, "n_fit": n_fit}
             values["nagelkerke"] = CONSERVATIVE_NAGELKERKE
             notes.append(FitNote(FitNoteCode.PATE_CONSERVATIVE, values))
-        powerset = pate_multinomial(shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage)
+        powerset = pate_multinomial(
+            shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage
+        )
     else:
         notes.append(FitNote(FitNoteCode.PATE_TOO_FEW_LABELSETS))
     for note in notes:

@@ -1,10 +1,10 @@
 """The uncertainty of a fitted curve: weights, the bootstrap over runs and interval widths.
 
-- :func:`_moments` / :func:`_observe`: mean, floored standard error (the fit's weights)
+- :func:`floored_moments` / :func:`_observe`: mean, floored standard error (the fit's weights)
   and run count per size;
 - :func:`bootstrap_refits`: the whole fit redone on resampled runs, the model selection
   included (:func:`_bootstrap_select`);
-- :func:`_expansion`, :func:`_noise_halfwidth`, :func:`_calibration` and
+- :func:`expansion_factor`, :func:`fold_noise_halfwidth`, :func:`calibration_factor` and
   :func:`_prediction_bounds`: the prediction interval of a new fold mean built from the
   bootstrap curves (see the :mod:`feasibility.fit` docstring for how they combine).
 """
@@ -27,7 +27,14 @@ from .notes import FitNote
 from .solver import BOOTSTRAP_LM, lm_batch
 from .status import EPS
 
-__all__ = ["Selection", "bootstrap_refits"]
+__all__ = [
+    "Selection",
+    "bootstrap_refits",
+    "calibration_factor",
+    "expansion_factor",
+    "floored_moments",
+    "fold_noise_halfwidth",
+]
 
 _SIGMA_ABS_FLOOR = 1e-3
 
@@ -53,17 +60,41 @@ class Selection:
     backtest_params: dict[str, np.ndarray]
 
 
-def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def floored_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean, floored standard error and run count per size for a stack of run matrices.
 
-    ``values`` is (B, n_runs, n_sizes); NaN cells are ignored. The mean and standard
-    deviation of each run matrix are the curves' own per-size moments
-    (:func:`feasibility.curves.size_moments`, what the report shows). A size no run
-    reached gets mean NaN and sigma inf. The standard error is floored at a quarter of the
-    median standard error of its row (and 1e-3) so that a size where every fold happened
-    to score the same (e.g. subset accuracy 0 on tiny training sets) does not dominate
-    the weights; a size seen by one run only gets the row's largest standard error; a
-    row with no standard error at all (one run) weighs every size equally.
+    The mean and standard deviation of each run matrix are the curves' own per-size
+    moments (:func:`feasibility.curves.size_moments`, what the report shows). A size no
+    run reached gets mean NaN and sigma inf. The standard error is floored at a quarter of
+    the median standard error of its row (and 1e-3) so that a size where every fold
+    happened to score the same (e.g. subset accuracy 0 on tiny training sets) does not
+    dominate the weights; a size seen by one run only gets the row's largest standard
+    error; a row with no standard error at all (one run) weighs every size equally.
+
+    Parameters
+    ----------
+    values : ndarray of shape (B, n_runs, n_sizes)
+        B run matrices in score space; NaN cells (runs that did not reach a size) are
+        ignored.
+
+    Returns
+    -------
+    mean, sigma, count : ndarray of shape (B, n_sizes)
+        Mean over the runs, its floored standard error (the fit's weights are
+        ``1 / sigma``) and the number of runs per size.
+
+    See Also
+    --------
+    feasibility.curves.size_moments : the plain mean, standard deviation and count.
+
+    Examples
+    --------
+    The first size scored 0 in every run: its standard error of 0 is floored.
+
+    >>> values = np.array([[[0.0, 0.1, 0.2], [0.0, 0.3, 0.2], [0.0, 0.2, 0.5]]])
+    >>> mean, sigma, count = floored_moments(values)
+    >>> mean.round(3).tolist(), sigma.round(3).tolist(), count.tolist()
+    ([[0.0, 0.2, 0.3]], [[0.014, 0.058, 0.1]], [[3, 3, 3]])
     """
     # size_moments reduces over its first axis: move the runs there for the whole stack
     mean, std, count = size_moments(np.moveaxis(values, 1, 0))
@@ -80,16 +111,18 @@ def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _observe(values: np.ndarray, sizes: np.ndarray) -> _Observed:
-    """Mean over the available runs per size (see :func:`_moments`); empty sizes dropped."""
-    mean, sigma, count = (a[0] for a in _moments(values[None]))
+    """Mean over the available runs per size (see :func:`floored_moments`); empty sizes dropped."""
+    mean, sigma, count = (a[0] for a in floored_moments(values[None]))
     keep = count > 0
     return _Observed(
-        sizes=np.asarray(sizes)[keep].astype(np.int64), mean=mean[keep], sigma=sigma[keep],
+        sizes=np.asarray(sizes)[keep].astype(np.int64),
+        mean=mean[keep],
+        sigma=sigma[keep],
         count=count[keep].astype(np.int64),
     )
 
 
-def _expansion(n_runs: int, confidence: float) -> float:
+def expansion_factor(n_runs: int, confidence: float) -> float:
     """Factor that widens bootstrap deviations computed from only ``n_runs`` resampled runs.
 
     The bootstrap of a mean of ``R`` runs has variance ``(R - 1) / R`` times the usual
@@ -97,8 +130,25 @@ def _expansion(n_runs: int, confidence: float) -> float:
     values. Hesterberg's expanded percentile interval (Hesterberg 2015, "What teachers
     should know about the bootstrap", The American Statistician 69(4)) corrects both by
     ``sqrt(R / (R - 1)) * t_{R-1} / z``; applied here to the deviations from the point
-    estimate (stabler than moving to the extreme percentiles of 200 replicates). 1 when
-    there is no spread to correct (fewer than 2 runs).
+    estimate (stabler than moving to the extreme percentiles of 200 replicates).
+
+    Parameters
+    ----------
+    n_runs : int
+        Runs the bootstrap resamples (``R``).
+    confidence : float
+        Two-sided coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    float
+        The factor (> 1, tending to 1 as ``n_runs`` grows); 1 when there is no spread to
+        correct (fewer than 2 runs).
+
+    Examples
+    --------
+    >>> round(expansion_factor(5, 0.90), 4), expansion_factor(1, 0.90)
+    (1.4491, 1.0)
     """
     if n_runs < 2:
         return 1.0
@@ -106,16 +156,44 @@ def _expansion(n_runs: int, confidence: float) -> float:
     return float(math.sqrt(n_runs / (n_runs - 1)) * student_t.ppf(q, n_runs - 1) / norm.ppf(q))
 
 
-def _noise_halfwidth(score: np.ndarray, count: np.ndarray, confidence: float, n_runs: int) -> float:
+def fold_noise_halfwidth(
+    score: np.ndarray, count: np.ndarray, confidence: float, n_runs: int
+) -> float:
     """Half-width of the fold-to-fold noise of one mean over ``n_runs`` new runs.
 
     The measured value at a target size is itself a mean over runs, so a prediction
     interval must add its noise to the uncertainty of the curve (the usual
     ``se_fit^2 + sigma^2`` of a regression prediction interval). The run-to-run variance
-    is pooled over the larger half of the sizes (``score`` is (n_runs, m) in score space,
-    columns in increasing size): the sizes nearest the targets; the spread usually
-    shrinks as the training set grows, so using smaller sizes errs on the wide side. The
-    quantile is Student's t with the pooled degrees of freedom. 0 without any spread.
+    is pooled over the larger half of the sizes: the sizes nearest the targets; the
+    spread usually shrinks as the training set grows, so using smaller sizes errs on the
+    wide side. The quantile is Student's t with the pooled degrees of freedom.
+
+    Parameters
+    ----------
+    score : ndarray of shape (n_measured_runs, m)
+        Run values in score space, columns in increasing size; NaN where a run did not
+        reach a size.
+    count : ndarray of shape (m,)
+        Runs that reached each size.
+    confidence : float
+        Two-sided coverage, in (0, 1).
+    n_runs : int
+        Runs in the new mean whose noise is wanted.
+
+    Returns
+    -------
+    float
+        The half-width in score space; 0 without any spread (no size with 2 runs, or
+        ``n_runs`` below 1).
+
+    Examples
+    --------
+    The larger half is the last 2 sizes: variances 0.0004 and 0.0012 with 2 degrees of
+    freedom each pool to 0.0008, and ``t_{0.95, 4} * sqrt(0.0008 / 5)`` is 0.027.
+
+    >>> score = np.array([[0.50, 0.60, 0.70], [0.52, 0.64, 0.70], [0.54, 0.62, 0.76]])
+    >>> round(fold_noise_halfwidth(score, np.array([3, 3, 3]), 0.90, 5), 4)
+    0.027
     """
     m = score.shape[1]
     tail = score[:, m - (m + 1) // 2 :]
@@ -161,7 +239,7 @@ def _prediction_bounds(
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
 
 
-def _calibration(
+def calibration_factor(
     observed: float,
     point: float,
     held_out: np.ndarray,
@@ -180,12 +258,49 @@ def _calibration(
     carries the user's own extrapolation error over to larger distances (the bootstrap
     half-widths already grow with distance); it only ever widens, since one held-out
     point cannot show that a band is too wide.
+
+    Parameters
+    ----------
+    observed : float
+        Mean measured at the largest size, in score space (NaN: no calibration).
+    point : float
+        The backtest's prediction of it by the selected model.
+    held_out : ndarray of shape (B,)
+        The same prediction per bootstrap replicate (NaN rows ignored).
+    confidence : float
+        Two-sided coverage of the interval, in (0, 1).
+    expansion : float
+        Small-sample widening of the bootstrap deviations (:func:`expansion_factor`).
+    noise_halfwidth : float
+        Fold noise of the measured mean (:func:`fold_noise_halfwidth`).
+
+    Returns
+    -------
+    float
+        The ratio of the observed error to the backtest's half-width on its side when
+        the error is larger, else 1.
+
+    Examples
+    --------
+    The half-width is ``hypot(0.018, 0.024) = 0.03``: an error of 0.1 needs 0.1 / 0.03,
+    an error of 0.02 needs nothing.
+
+    >>> held_out = 0.6 + np.linspace(-0.02, 0.02, 201)
+    >>> options = {"confidence": 0.90, "expansion": 1.0, "noise_halfwidth": 0.024}
+    >>> round(calibration_factor(0.70, 0.6, held_out, **options), 4)
+    3.3333
+    >>> calibration_factor(0.62, 0.6, held_out, **options)
+    1.0
     """
     if not (np.isfinite(observed) and np.isfinite(point)):
         return 1.0
     low, high = _prediction_bounds(
-        np.array([point]), np.asarray(held_out, dtype=float)[:, None], confidence=confidence,
-        expansion=expansion, noise_halfwidth=noise_halfwidth, calibration=1.0,
+        np.array([point]),
+        np.asarray(held_out, dtype=float)[:, None],
+        confidence=confidence,
+        expansion=expansion,
+        noise_halfwidth=noise_halfwidth,
+        calibration=1.0,
     )
     error = observed - point
     half = (high[0] - point) if error > 0 else (point - low[0])
@@ -229,7 +344,12 @@ def _bootstrap_select(
     for j, name in enumerate(names):
         model = CURVE_MODELS[name]
         fitted, cost = lm_batch(
-            model, x, targets, held_weights, np.tile(backtest_params[name], (n_rows, 1)), **BOOTSTRAP_LM
+            model,
+            x,
+            targets,
+            held_weights,
+            np.tile(backtest_params[name], (n_rows, 1)),
+            **BOOTSTRAP_LM,
         )
         ok = np.isfinite(cost) & (sizes_before >= model.n_params)
         predictions[ok, j] = predict(model, fitted[ok], x[-1:])[:, 0]
@@ -255,7 +375,9 @@ def _bootstrap_select(
         if rows.size == 0:
             continue
         start = selected_params if name == selected else backtest_params[name]
-        fitted, cost = lm_batch(model, x, targets[rows], weights[rows], np.tile(start, (rows.size, 1)), **BOOTSTRAP_LM)
+        fitted, cost = lm_batch(
+            model, x, targets[rows], weights[rows], np.tile(start, (rows.size, 1)), **BOOTSTRAP_LM
+        )
         good = np.isfinite(cost) & np.isfinite(fitted).all(axis=1)
         params[rows[good], : model.n_params] = fitted[good]
         models_out[rows[good]] = name
@@ -284,7 +406,7 @@ def bootstrap_refits(
     names = [n for n in MODEL_NAMES if n in selection.backtest_params]
     if not n_boot:
         return boot_models, boot, held_out
-    mean_b, sigma_b, count_b = _moments(score[boot_rows])
+    mean_b, sigma_b, count_b = floored_moments(score[boot_rows])
     available = (count_b > 0).sum(axis=1)
     if selection.name == "last1":
         last = np.where(count_b > 0, np.arange(n_sizes)[None, :], -1).max(axis=1)
@@ -293,7 +415,14 @@ def bootstrap_refits(
         boot_models[usable] = selection.name
     elif names and n_sizes >= 3:
         boot_models, boot, held_out = _bootstrap_select(
-            x, mean_b, sigma_b, count_b, names, selection.backtest_params, selection.name, selection.params
+            x,
+            mean_b,
+            sigma_b,
+            count_b,
+            names,
+            selection.backtest_params,
+            selection.name,
+            selection.params,
         )
     else:
         usable = available >= min(model.n_params, n_sizes)

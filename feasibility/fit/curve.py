@@ -15,12 +15,12 @@ import numpy as np
 from ..errors import invalid_parameter
 from .bootstrap import (
     Selection,
-    _calibration,
-    _expansion,
-    _noise_halfwidth,
     _observe,
     _Observed,
     bootstrap_refits,
+    calibration_factor,
+    expansion_factor,
+    fold_noise_halfwidth,
 )
 from .derived import with_answers
 from .models import CURVE_MODELS, MODEL_NAMES, predict
@@ -55,7 +55,9 @@ def _select_and_fit(obs: _Observed, scale: float, models: Sequence[str]) -> Sele
             if params is not None:
                 backtest_params[name] = params
             candidates[name] = (
-                math.nan if params is None else float(abs(predict(model, params, x[-1:])[0] - obs.mean[-1]))
+                math.nan
+                if params is None
+                else float(abs(predict(model, params, x[-1:])[0] - obs.mean[-1]))
             )
         ranked = sorted(
             (error, MODEL_NAMES.index(name) if name in MODEL_NAMES else 99, name)
@@ -64,31 +66,53 @@ def _select_and_fit(obs: _Observed, scale: float, models: Sequence[str]) -> Sele
         )
         for error, _, name in ranked:
             model = CURVE_MODELS[name]
-            params = least_squares_fit(model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True)
+            params = least_squares_fit(
+                model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True
+            )
             if params is not None:
                 return Selection(name, params, candidates, error, notes, backtest_params)
             notes.append(FitNote(FitNoteCode.MODEL_NOT_CONVERGED, {"model": name}))
         notes.append(FitNote(FitNoteCode.NO_MODEL_CONVERGED))
     elif m == 2:
         model = CURVE_MODELS["log2"]
-        params = least_squares_fit(model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True)
+        params = least_squares_fit(
+            model, x, obs.mean, obs.sigma, model.starts(x, obs.mean), polish=True
+        )
         if params is not None:
             notes.append(FitNote(FitNoteCode.TWO_SIZES))
             return Selection("log2", params, candidates, math.nan, notes, backtest_params)
         notes.append(FitNote(FitNoteCode.TWO_SIZES_NOT_CONVERGED))
     else:
         notes.append(FitNote(FitNoteCode.ONE_SIZE))
-    return Selection("last1", np.array([float(obs.mean[-1])]), candidates, math.nan, notes, backtest_params)
+    return Selection(
+        "last1", np.array([float(obs.mean[-1])]), candidates, math.nan, notes, backtest_params
+    )
 
 
-def _empty_fit(formulation: str, metric: str, higher_is_better: bool, obs: _Observed, n_boot: int) -> CurveFit:
+def _empty_fit(
+    formulation: str, metric: str, higher_is_better: bool, obs: _Observed, n_boot: int
+) -> CurveFit:
     """The fit of a curve without any measured size: nothing to fit, nothing derived."""
     return CurveFit(
-        formulation=formulation, metric=metric, higher_is_better=higher_is_better, model=None,
-        params={}, candidates={}, backtest_error=math.nan, last1_error=math.nan,
-        train_sizes=obs.sizes, observed=obs.mean, n_runs=obs.count, at_target={},
-        samples_needed=None, slope=None, band=None, n_bootstrap=0, scale=1.0,
-        scaled_params=np.zeros(0), bootstrap_params=np.zeros((n_boot, 0)),
+        formulation=formulation,
+        metric=metric,
+        higher_is_better=higher_is_better,
+        model=None,
+        params={},
+        candidates={},
+        backtest_error=math.nan,
+        last1_error=math.nan,
+        train_sizes=obs.sizes,
+        observed=obs.mean,
+        n_runs=obs.count,
+        at_target={},
+        samples_needed=None,
+        slope=None,
+        band=None,
+        n_bootstrap=0,
+        scale=1.0,
+        scaled_params=np.zeros(0),
+        bootstrap_params=np.zeros((n_boot, 0)),
         notes=(FitNote(FitNoteCode.NO_SIZE),),
     )
 
@@ -133,28 +157,52 @@ def _fit_curve(
 
     # Prediction interval of a new fold mean: small-sample expansion of the bootstrap,
     # the fold noise of the measured mean, and the calibration by the backtest.
-    expansion = _expansion(int(score.shape[0]), confidence)
-    noise = _noise_halfwidth(run_values, obs.count, confidence, int(obs.count.max()))
+    expansion = expansion_factor(int(score.shape[0]), confidence)
+    noise = fold_noise_halfwidth(run_values, obs.count, confidence, int(obs.count.max()))
     calibration = 1.0
-    if n_boot and obs.sizes.size >= 3 and name in selection.backtest_params and np.isfinite(held_out).any():
-        calibration = _calibration(
+    if (
+        n_boot
+        and obs.sizes.size >= 3
+        and name in selection.backtest_params
+        and np.isfinite(held_out).any()
+    ):
+        calibration = calibration_factor(
             float(obs.mean[-1]),
             float(predict(model, selection.backtest_params[name], x[-1:])[0]),
             held_out,
             confidence=confidence,
             expansion=expansion,
-            noise_halfwidth=_noise_halfwidth(run_values[:, :-1], obs.count[:-1], confidence, int(obs.count[-1])),
+            noise_halfwidth=fold_noise_halfwidth(
+                run_values[:, :-1], obs.count[:-1], confidence, int(obs.count[-1])
+            ),
         )
 
     fit = CurveFit(
-        formulation=formulation, metric=metric, higher_is_better=higher_is_better, model=name,
+        formulation=formulation,
+        metric=metric,
+        higher_is_better=higher_is_better,
+        model=name,
         params=dict(zip(model.param_names, (float(v) for v in model.unscale(params, scale)))),
-        candidates=selection.candidates, backtest_error=selection.backtest_error, last1_error=last1,
-        train_sizes=obs.sizes, observed=obs.mean if higher_is_better else 1.0 - obs.mean,
-        n_runs=obs.count, at_target={}, samples_needed=None, slope=None, band=None, n_bootstrap=n_ok,
-        scale=scale, scaled_params=np.asarray(params, dtype=float), bootstrap_params=boot,
-        notes=tuple(notes), bootstrap_models=tuple(str(v) for v in boot_models), noise_halfwidth=noise,
-        expansion=expansion, calibration=calibration, confidence=float(confidence),
+        candidates=selection.candidates,
+        backtest_error=selection.backtest_error,
+        last1_error=last1,
+        train_sizes=obs.sizes,
+        observed=obs.mean if higher_is_better else 1.0 - obs.mean,
+        n_runs=obs.count,
+        at_target={},
+        samples_needed=None,
+        slope=None,
+        band=None,
+        n_bootstrap=n_ok,
+        scale=scale,
+        scaled_params=np.asarray(params, dtype=float),
+        bootstrap_params=boot,
+        notes=tuple(notes),
+        bootstrap_models=tuple(str(v) for v in boot_models),
+        noise_halfwidth=noise,
+        expansion=expansion,
+        calibration=calibration,
+        confidence=float(confidence),
     )
     return with_answers(fit, target_n, target, confidence)
 
@@ -225,14 +273,27 @@ def fit_curve(
         )
     target_n = list(target_n)
     check_fit_params(
-        {"models": models, "n_bootstrap": n_bootstrap, "confidence": confidence,
-         "max_train_size": max_train_size, "target_n": target_n},
+        {
+            "models": models,
+            "n_bootstrap": n_bootstrap,
+            "confidence": confidence,
+            "max_train_size": max_train_size,
+            "target_n": target_n,
+        },
         owner,
     )
     rng = np.random.default_rng(random_state)
     boot_rows = rng.integers(0, scores.shape[0], size=(n_bootstrap, scores.shape[0]))
     return _fit_curve(
-        train_sizes, scores, formulation=formulation, metric=metric, higher_is_better=higher_is_better,
-        models=models, boot_rows=boot_rows, confidence=confidence, max_train_size=max_train_size,
-        target_n=[int(n) for n in target_n], target=target,
+        train_sizes,
+        scores,
+        formulation=formulation,
+        metric=metric,
+        higher_is_better=higher_is_better,
+        models=models,
+        boot_rows=boot_rows,
+        confidence=confidence,
+        max_train_size=max_train_size,
+        target_n=[int(n) for n in target_n],
+        target=target,
     )

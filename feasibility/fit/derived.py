@@ -31,7 +31,7 @@ from .status import (
     TargetKind,
 )
 
-__all__ = ["with_answers"]
+__all__ = ["samples_needed", "with_answers"]
 
 
 def _interval(point: float, samples: np.ndarray, confidence: float) -> Interval:
@@ -51,7 +51,9 @@ def _metric_interval(interval: Interval, higher_is_better: bool) -> Interval:
     return Interval(1.0 - interval.estimate, 1.0 - interval.high, 1.0 - interval.low)
 
 
-def with_answers(fit: CurveFit, target_n: Sequence[int], target: float | None, confidence: float) -> CurveFit:
+def with_answers(
+    fit: CurveFit, target_n: Sequence[int], target: float | None, confidence: float
+) -> CurveFit:
     """Add the derived answers to a fitted curve: ``at_target``, ``band``, samples needed, slope.
 
     ``at_target`` and the band (40 sizes from the smallest measured to the largest of
@@ -63,14 +65,23 @@ def with_answers(fit: CurveFit, target_n: Sequence[int], target: float | None, c
         interval = Interval(float(fit.predict_score([n])[0]), float(low[0]), float(high[0]))
         at_target[int(n)] = _metric_interval(interval, fit.higher_is_better)
     sizes = fit.train_sizes
-    grid = np.unique(np.round(np.geomspace(sizes[0], max(max(target_n, default=0), 10 * sizes[-1]), 40)))
+    grid = np.unique(
+        np.round(np.geomspace(sizes[0], max(max(target_n, default=0), 10 * sizes[-1]), 40))
+    )
     mid = fit.predict_score(grid)
     low, high = fit.prediction_interval(grid)
     hib = fit.higher_is_better
-    band = Band(n=grid.astype(np.int64), low=fit._to_metric(low if hib else high),
-                mid=fit._to_metric(mid), high=fit._to_metric(high if hib else low))
+    band = Band(
+        n=grid.astype(np.int64),
+        low=fit._to_metric(low if hib else high),
+        mid=fit._to_metric(mid),
+        high=fit._to_metric(high if hib else low),
+    )
     return replace(
-        fit, at_target=at_target, band=band, samples_needed=_samples_needed(fit, target, confidence),
+        fit,
+        at_target=at_target,
+        band=band,
+        samples_needed=samples_needed(fit, target, confidence),
         slope=_slope(fit, confidence),
     )
 
@@ -96,7 +107,9 @@ def _first_reach(values: np.ndarray, grid: np.ndarray, target: np.ndarray) -> np
             continue
         y0, y1 = values[row, i - 1], values[row, i]
         frac = 0.0 if y1 == y0 else (target[row] - y0) / (y1 - y0)
-        out[row] = math.exp(math.log(grid[i - 1]) + frac * (math.log(grid[i]) - math.log(grid[i - 1])))
+        out[row] = math.exp(
+            math.log(grid[i - 1]) + frac * (math.log(grid[i]) - math.log(grid[i - 1]))
+        )
     out[np.isnan(values).all(axis=1) | np.isnan(target)] = np.nan
     return out
 
@@ -110,7 +123,10 @@ def _unknown_samples_needed(fit: CurveFit, target: float | None) -> SamplesNeede
     return SamplesNeeded(
         target=math.nan if target is None else float(target),
         target_kind=TargetKind.SATURATION if target is None else TargetKind.USER,
-        status=NeedStatus.UNKNOWN, n=unknown, p_reachable=math.nan, asymptote=unknown,
+        status=NeedStatus.UNKNOWN,
+        n=unknown,
+        p_reachable=math.nan,
+        asymptote=unknown,
     )
 
 
@@ -127,7 +143,41 @@ def _refine(fit: CurveFit, grid: np.ndarray, n_point: float, target_point: float
     return n_point
 
 
-def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> SamplesNeeded:
+def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> SamplesNeeded:
+    """Training size at which a fitted curve reaches a target, with its bootstrap interval.
+
+    The point curve and every bootstrap curve are searched on a log grid up to
+    ``SEARCH_CAP`` for the first size where they reach the target (the point curve's size
+    then refined by root finding). The status comes from the point curve, so it agrees
+    with ``n.estimate``; ``p_reachable`` is the share of bootstrap curves that get there
+    too (see :class:`~feasibility.fit.SamplesNeeded` for every status).
+
+    Parameters
+    ----------
+    fit : CurveFit
+        A fitted curve (:func:`~feasibility.fit.fit_curve`).
+    target : float or None
+        Metric value to reach, in the metric's own units (a loss as a loss); None: within
+        5% of the fitted asymptote ("saturation").
+    confidence : float
+        Coverage of the interval of ``n``, in (0, 1).
+
+    Returns
+    -------
+    SamplesNeeded
+        Status ``"unknown"`` for the constant fallback ``last1`` (nothing to extrapolate).
+
+    Examples
+    --------
+    ``0.8 - 1.5 / sqrt(n)`` reaches 0.75 at ``(1.5 / 0.05)^2 = 900``:
+
+    >>> from feasibility.fit import fit_curve
+    >>> sizes = np.array([50, 100, 200, 400, 800])
+    >>> fit = fit_curve(sizes, np.tile(0.8 - 1.5 * sizes**-0.5, (3, 1)), n_bootstrap=0)
+    >>> needed = samples_needed(fit, 0.75, 0.90)
+    >>> str(needed.status), round(needed.n.estimate)
+    ('reachable', 900)
+    """
     if fit.model in (None, "last1"):
         # a constant through the last value says nothing about where the curve goes
         return _unknown_samples_needed(fit, target)
@@ -164,23 +214,10 @@ def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> S
     asymptote = _interval(asym_point, asym_boot, confidence)
     if np.isnan(n_point) or not np.isfinite(target_point):
         return _unknown_samples_needed(fit, target)
-    # The status comes from the point curve, like n.estimate, so the two never disagree;
-    # how many bootstrap curves agree is p_reachable.
-    n_current = fit.n_current
-    measured_reached = bool(fit.observed.size) and bool(
-        (fit.observed[-1] >= target_metric) if fit.higher_is_better else (fit.observed[-1] <= target_metric)
-    )
-    if measured_reached or n_point <= n_current:
-        status = NeedStatus.REACHED
-        if n_point > n_current:
-            # measured at the largest size, though the smoother curve gets there later
-            n_interval = replace(n_interval, estimate=float(n_current))
-    elif np.isfinite(n_point):
-        status = NeedStatus.REACHABLE
-    elif kind == TargetKind.USER and limit_score(fit.model, fit.scaled_params) < target_point:
-        status = NeedStatus.NOT_REACHABLE
-    else:
-        status = NeedStatus.BEYOND_CAP
+    status = _need_status(fit, kind, n_point, target_point, target_metric)
+    if status == NeedStatus.REACHED and n_point > fit.n_current:
+        # measured at the largest size, though the smoother curve gets there later
+        n_interval = replace(n_interval, estimate=float(fit.n_current))
     return SamplesNeeded(
         target=float(target_metric),
         target_kind=kind,
@@ -189,6 +226,28 @@ def _samples_needed(fit: CurveFit, target: float | None, confidence: float) -> S
         p_reachable=p_reachable,
         asymptote=_metric_interval(asymptote, fit.higher_is_better),
     )
+
+
+def _need_status(
+    fit: CurveFit, kind: TargetKind, n_point: float, target_point: float, target_metric: float
+) -> NeedStatus:
+    """Status of samples needed, from the measured mean and the point curve's ``n_point``.
+
+    The status comes from the point curve, like ``n.estimate``, so the two never disagree;
+    how many bootstrap curves agree is ``p_reachable``.
+    """
+    measured_reached = bool(fit.observed.size) and bool(
+        (fit.observed[-1] >= target_metric)
+        if fit.higher_is_better
+        else (fit.observed[-1] <= target_metric)
+    )
+    if measured_reached or n_point <= fit.n_current:
+        return NeedStatus.REACHED
+    if np.isfinite(n_point):
+        return NeedStatus.REACHABLE
+    if kind == TargetKind.USER and limit_score(fit.model, fit.scaled_params) < target_point:
+        return NeedStatus.NOT_REACHABLE
+    return NeedStatus.BEYOND_CAP
 
 
 # --------------------------------------------------------------------------- slope
@@ -204,7 +263,9 @@ def _slope(fit: CurveFit, confidence: float) -> Slope:
     sizes = np.array([n, 2.0 * n, n * math.exp(-step), n * math.exp(step)])
     point, boot = fit.predict_score(sizes), fit.bootstrap_scores(sizes)
     gain = _interval(point[1] - point[0], boot[:, 1] - boot[:, 0], confidence)
-    derivative = _interval((point[3] - point[2]) / (2 * step), (boot[:, 3] - boot[:, 2]) / (2 * step), confidence)
+    derivative = _interval(
+        (point[3] - point[2]) / (2 * step), (boot[:, 3] - boot[:, 2]) / (2 * step), confidence
+    )
     if np.isfinite(gain.low):
         if gain.low >= MEANINGFUL_GAIN:
             verdict = SlopeVerdict.HELPING
@@ -241,7 +302,9 @@ def _sign_changes(diff: np.ndarray, grid: np.ndarray) -> np.ndarray:
         i = int(np.argmax(changed[row]))
         d0, d1 = diff[row, i - 1], diff[row, i]
         frac = d0 / (d0 - d1) if d0 != d1 else 0.0
-        out[row] = math.exp(math.log(grid[i - 1]) + frac * (math.log(grid[i]) - math.log(grid[i - 1])))
+        out[row] = math.exp(
+            math.log(grid[i - 1]) + frac * (math.log(grid[i]) - math.log(grid[i - 1]))
+        )
     out[np.isnan(diff).any(axis=1)] = np.nan
     return out
 

@@ -59,7 +59,9 @@ def _gap(y: np.ndarray) -> tuple[float, float, float]:
 
 def _starts_pow3(x, y):
     _, top, rise = _gap(y)
-    return [np.array([a, rise * x[0] ** c, c]) for a in (top, min(1.0, top + 0.2)) for c in (0.3, 1.0)]
+    return [
+        np.array([a, rise * x[0] ** c, c]) for a in (top, min(1.0, top + 0.2)) for c in (0.3, 1.0)
+    ]
 
 
 def _starts_exp3(x, y):
@@ -87,44 +89,68 @@ def _starts_wbl4(x, y):
 CURVE_MODELS: dict[str, CurveModel] = {
     # LCDB pow3 (Mohr et al. 2022, table 2): a - b n^-c
     "pow3": CurveModel(
-        "pow3", "a - b * n^(-c)", ("a", "b", "c"),
+        "pow3",
+        "a - b * n^(-c)",
+        ("a", "b", "c"),
         lambda x, a, b, c: a - b * np.power(x, -c),
-        (0.0, 0.0, 1e-3), (1.0, np.inf, 4.0), _starts_pow3,
+        (0.0, 0.0, 1e-3),
+        (1.0, np.inf, 4.0),
+        _starts_pow3,
         lambda p, s: np.array([p[0], p[1] * s ** p[2], p[2]]),
     ),
     # LCDB exp3 is a exp(-b n) + c; the same curve written as a rise to the asymptote a
     "exp3": CurveModel(
-        "exp3", "a - b * exp(-c * n)", ("a", "b", "c"),
+        "exp3",
+        "a - b * exp(-c * n)",
+        ("a", "b", "c"),
         lambda x, a, b, c: a - b * np.exp(-c * x),
-        (0.0, 0.0, 1e-3), (1.0, np.inf, 200.0), _starts_exp3,
+        (0.0, 0.0, 1e-3),
+        (1.0, np.inf, 200.0),
+        _starts_exp3,
         lambda p, s: np.array([p[0], p[1], p[2] / s]),
     ),
     # LCDB log2 is -a log(n) + b for an error; for a score: a + b log(n)
     "log2": CurveModel(
-        "log2", "a + b * log(n)", ("a", "b"),
+        "log2",
+        "a + b * log(n)",
+        ("a", "b"),
         lambda x, a, b: a + b * np.log(x),
-        (-2.0, 0.0), (2.0, 1.0), _starts_log2,
+        (-2.0, 0.0),
+        (2.0, 1.0),
+        _starts_log2,
         lambda p, s: np.array([p[0] - p[1] * math.log(s), p[1]]),
     ),
     # LCDB mmf4 (Morgan-Mercer-Flodin): (a b + c n^d) / (b + n^d); a at n=0, c the asymptote
     "mmf4": CurveModel(
-        "mmf4", "(a * b + c * n^d) / (b + n^d)", ("a", "b", "c", "d"),
+        "mmf4",
+        "(a * b + c * n^d) / (b + n^d)",
+        ("a", "b", "c", "d"),
         lambda x, a, b, c, d: (a * b + c * np.power(x, d)) / (b + np.power(x, d)),
-        (-1.0, 1e-9, 0.0, 1e-3), (1.0, np.inf, 1.0, 5.0), _starts_mmf4,
+        (-1.0, 1e-9, 0.0, 1e-3),
+        (1.0, np.inf, 1.0, 5.0),
+        _starts_mmf4,
         lambda p, s: np.array([p[0], p[1] * s ** p[3], p[2], p[3]]),
     ),
     # LCDB wbl4 (Weibull): c - b exp(-a n^d)
     "wbl4": CurveModel(
-        "wbl4", "c - b * exp(-a * n^d)", ("a", "b", "c", "d"),
+        "wbl4",
+        "c - b * exp(-a * n^d)",
+        ("a", "b", "c", "d"),
         lambda x, a, b, c, d: c - b * np.exp(-a * np.power(x, d)),
-        (1e-6, 0.0, 0.0, 1e-3), (np.inf, np.inf, 1.0, 5.0), _starts_wbl4,
+        (1e-6, 0.0, 0.0, 1e-3),
+        (np.inf, np.inf, 1.0, 5.0),
+        _starts_wbl4,
         lambda p, s: np.array([p[0] * s ** (-p[3]), p[1], p[2], p[3]]),
     ),
     # LCDB last1: the last observed value, used only as a fallback (one measured size)
     "last1": CurveModel(
-        "last1", "a", ("a",),
+        "last1",
+        "a",
+        ("a",),
         lambda x, a: a + 0.0 * x,
-        (0.0,), (1.0,), lambda x, y: [np.array([float(y[-1])])],
+        (0.0,),
+        (1.0,),
+        lambda x, y: [np.array([float(y[-1])])],
         lambda p, s: np.array([p[0]]),
     ),
 }
@@ -137,7 +163,9 @@ def predict(model: CurveModel, params: np.ndarray, x: np.ndarray) -> np.ndarray:
         if params.ndim == 1:
             values = model.function(x, *params)
         else:
-            values = model.function(x[None, :], *(params[:, j : j + 1] for j in range(params.shape[1])))
+            values = model.function(
+                x[None, :], *(params[:, j : j + 1] for j in range(params.shape[1]))
+            )
     return np.clip(values, 0.0, 1.0)
 
 

@@ -29,16 +29,24 @@ from .status import COVERAGE, HEADLINE_METRIC
 __all__ = ["FitOptions", "check_fit_params", "normalise_targets"]
 
 _CONSTRAINTS = {
-    "models": [Check(
-        lambda v: not isinstance(v, str) and len(v) > 0 and all(name in MODEL_NAMES for name in v),
-        f"a non-empty subset of {list(MODEL_NAMES)}",
-    )],
+    "models": [
+        Check(
+            lambda v: (
+                not isinstance(v, str) and len(v) > 0 and all(name in MODEL_NAMES for name in v)
+            ),
+            f"a non-empty subset of {list(MODEL_NAMES)}",
+        )
+    ],
     "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
     "confidence": [Interval(Real, 0, 1, closed="neither")],
     "max_train_size": [None, Interval(Integral, 1, None, closed="left")],
-    "target_n": [None, Check(
-        lambda v: not isinstance(v, str) and all(is_int(n) and n >= 1 for n in v), "a list of ints >= 1"
-    )],
+    "target_n": [
+        None,
+        Check(
+            lambda v: not isinstance(v, str) and all(is_int(n) and n >= 1 for n in v),
+            "a list of ints >= 1",
+        ),
+    ],
 }
 _TARGET_METRICS = (*METRICS, COVERAGE)
 
@@ -64,9 +72,15 @@ def normalise_targets(target, owner: str = "fit_curves") -> dict[str, float]:
     # three checks in turn, so that the message names the first thing that is wrong
     for accepted in (
         Check(lambda t: isinstance(t, dict), "None, a float or a dict metric -> value"),
-        Check(lambda t: all(metric in _TARGET_METRICS for metric in t), f"keyed by metrics among {list(METRICS)}"),
         Check(
-            lambda t: all(isinstance(v, int | float) and not isinstance(v, bool) and 0.0 < v < 1.0 for v in t.values()),
+            lambda t: all(metric in _TARGET_METRICS for metric in t),
+            f"keyed by metrics among {list(METRICS)}",
+        ),
+        Check(
+            lambda t: all(
+                isinstance(v, int | float) and not isinstance(v, bool) and 0.0 < v < 1.0
+                for v in t.values()
+            ),
             "values within (0, 1)",
         ),
     ):
@@ -123,9 +137,13 @@ class FitOptions:
     def __post_init__(self) -> None:
         check_fit_params(
             {
-                "models": self.models, "n_bootstrap": self.n_bootstrap, "confidence": self.confidence,
-                "max_train_size": self.max_train_size, "target_n": self.target_n, "target": self.target,
-            },
+                "models": self.models,
+                "n_bootstrap": self.n_bootstrap,
+                "confidence": self.confidence,
+                "max_train_size": self.max_train_size,
+                "target_n": self.target_n,
+                "target": self.target,
+            }
         )
 
     @property

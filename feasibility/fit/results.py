@@ -44,7 +44,11 @@ class Interval:
 
     def to_dict(self) -> dict:
         """Return ``{"estimate", "low", "high"}`` with NaN and infinities as None."""
-        return {"estimate": finite_float(self.estimate), "low": finite_float(self.low), "high": finite_float(self.high)}
+        return {
+            "estimate": finite_float(self.estimate),
+            "low": finite_float(self.low),
+            "high": finite_float(self.high),
+        }
 
     def flagged(self, bound: str) -> dict:
         """:meth:`to_dict` plus ``<end>_beyond_<bound>`` flags for ends at +inf.
@@ -118,9 +122,12 @@ class SamplesNeeded:
     def from_dict(cls, data: dict) -> SamplesNeeded:
         """Rebuild from :meth:`to_dict`."""
         return cls(
-            target=float_or_nan(data["target"]), target_kind=TargetKind(data["target_kind"]),
-            status=NeedStatus(data["status"]), n=Interval.from_dict(data["n"], "cap"),
-            p_reachable=float_or_nan(data["p_reachable"]), asymptote=Interval.from_dict(data["asymptote"]),
+            target=float_or_nan(data["target"]),
+            target_kind=TargetKind(data["target_kind"]),
+            status=NeedStatus(data["status"]),
+            n=Interval.from_dict(data["n"], "cap"),
+            p_reachable=float_or_nan(data["p_reachable"]),
+            asymptote=Interval.from_dict(data["asymptote"]),
         )
 
 
@@ -150,8 +157,10 @@ class Slope:
     def from_dict(cls, data: dict) -> Slope:
         """Rebuild from :meth:`to_dict`."""
         return cls(
-            n=int(data["n"]), per_doubling=Interval.from_dict(data["per_doubling"]),
-            per_log_n=Interval.from_dict(data["per_log_n"]), verdict=SlopeVerdict(data["verdict"]),
+            n=int(data["n"]),
+            per_doubling=Interval.from_dict(data["per_doubling"]),
+            per_log_n=Interval.from_dict(data["per_log_n"]),
+            verdict=SlopeVerdict(data["verdict"]),
         )
 
 
@@ -177,8 +186,10 @@ class Band:
     def from_dict(cls, data: dict) -> Band:
         """Rebuild from :meth:`to_dict`."""
         return cls(
-            n=np.array(data["n"], dtype=np.int64), low=floats_or_nan(data["low"]),
-            mid=floats_or_nan(data["mid"]), high=floats_or_nan(data["high"]),
+            n=np.array(data["n"], dtype=np.int64),
+            low=floats_or_nan(data["low"]),
+            mid=floats_or_nan(data["mid"]),
+            high=floats_or_nan(data["high"]),
         )
 
 
@@ -242,7 +253,10 @@ class CurveFit:
             model = CURVE_MODELS[str(name)]
             rows = np.flatnonzero(names == name)
             params = self.bootstrap_params[rows, : model.n_params]
-            rows, params = rows[np.isfinite(params).all(axis=1)], params[np.isfinite(params).all(axis=1)]
+            rows, params = (
+                rows[np.isfinite(params).all(axis=1)],
+                params[np.isfinite(params).all(axis=1)],
+            )
             if rows.size:
                 values[rows] = predict(model, params, n / self.scale)
         return values
@@ -255,8 +269,12 @@ class CurveFit:
         """
         n = np.atleast_1d(np.asarray(n, dtype=float))
         return _prediction_bounds(
-            self.predict_score(n), self.bootstrap_scores(n), confidence=self.confidence,
-            expansion=self.expansion, noise_halfwidth=self.noise_halfwidth, calibration=self.calibration,
+            self.predict_score(n),
+            self.bootstrap_scores(n),
+            confidence=self.confidence,
+            expansion=self.expansion,
+            noise_halfwidth=self.noise_halfwidth,
+            calibration=self.calibration,
         )
 
     def predict(self, n) -> np.ndarray:
@@ -279,7 +297,9 @@ class CurveFit:
             "observed": finite_floats(self.observed),
             "n_runs": [int(v) for v in self.n_runs],
             "at_target": {str(n): interval.to_dict() for n, interval in self.at_target.items()},
-            "samples_needed": None if self.samples_needed is None else self.samples_needed.to_dict(),
+            "samples_needed": None
+            if self.samples_needed is None
+            else self.samples_needed.to_dict(),
             "slope_at_current": None if self.slope is None else self.slope.to_dict(),
             "band": None if self.band is None else self.band.to_dict(),
             "n_bootstrap": int(self.n_bootstrap),
@@ -287,7 +307,9 @@ class CurveFit:
         }
 
     @classmethod
-    def from_dict(cls, data: dict, *, formulation: str, metric: str, confidence: float = 0.90) -> CurveFit:
+    def from_dict(
+        cls, data: dict, *, formulation: str, metric: str, confidence: float = 0.90
+    ) -> CurveFit:
         """Rebuild from :meth:`to_dict` (see the module docstring for what stays empty).
 
         The point curve is kept in the original units (``scale`` 1, ``scaled_params`` the
@@ -296,20 +318,37 @@ class CurveFit:
         model = data["model"]
         params = {name: float_or_nan(value) for name, value in data["params"].items()}
         k = 0 if model is None else CURVE_MODELS[model].n_params
-        scaled = np.zeros(0) if model is None else np.array([params[p] for p in CURVE_MODELS[model].param_names])
+        scaled = (
+            np.zeros(0)
+            if model is None
+            else np.array([params[p] for p in CURVE_MODELS[model].param_names])
+        )
         return cls(
-            formulation=formulation, metric=metric, higher_is_better=metric not in LOSS_METRICS,
-            model=model, params=params,
+            formulation=formulation,
+            metric=metric,
+            higher_is_better=metric not in LOSS_METRICS,
+            model=model,
+            params=params,
             candidates={name: float_or_nan(value) for name, value in data["candidates"].items()},
-            backtest_error=float_or_nan(data["backtest_error"]), last1_error=float_or_nan(data["last1_error"]),
-            train_sizes=np.array(data["train_sizes"], dtype=np.int64), observed=floats_or_nan(data["observed"]),
+            backtest_error=float_or_nan(data["backtest_error"]),
+            last1_error=float_or_nan(data["last1_error"]),
+            train_sizes=np.array(data["train_sizes"], dtype=np.int64),
+            observed=floats_or_nan(data["observed"]),
             n_runs=np.array(data["n_runs"], dtype=np.int64),
             at_target={int(n): Interval.from_dict(value) for n, value in data["at_target"].items()},
-            samples_needed=None if data["samples_needed"] is None else SamplesNeeded.from_dict(data["samples_needed"]),
-            slope=None if data["slope_at_current"] is None else Slope.from_dict(data["slope_at_current"]),
+            samples_needed=None
+            if data["samples_needed"] is None
+            else SamplesNeeded.from_dict(data["samples_needed"]),
+            slope=None
+            if data["slope_at_current"] is None
+            else Slope.from_dict(data["slope_at_current"]),
             band=None if data["band"] is None else Band.from_dict(data["band"]),
-            n_bootstrap=int(data["n_bootstrap"]), scale=1.0, scaled_params=scaled,
-            bootstrap_params=np.zeros((0, k)), notes=FitNote.from_dicts(data["notes"]), confidence=confidence,
+            n_bootstrap=int(data["n_bootstrap"]),
+            scale=1.0,
+            scaled_params=scaled,
+            bootstrap_params=np.zeros((0, k)),
+            notes=FitNote.from_dicts(data["notes"]),
+            confidence=confidence,
         )
 
 
@@ -351,10 +390,16 @@ class Crossover:
     def from_dict(cls, data: dict, *, metric: str) -> Crossover:
         """Rebuild from :meth:`to_dict`."""
         return cls(
-            first=data["first"], second=data["second"], metric=metric, n_current=int(data["n_current"]),
-            leader_at_current=data["leader_at_current"], leader_at_limit=data["leader_at_limit"],
-            status=CrossoverStatus(data["status"]), n=Interval.from_dict(data["n"], "limit"),
-            p_crossover=float_or_nan(data["p_crossover"]), past_crossover_n=float_or_nan(data["past_crossover_n"]),
+            first=data["first"],
+            second=data["second"],
+            metric=metric,
+            n_current=int(data["n_current"]),
+            leader_at_current=data["leader_at_current"],
+            leader_at_limit=data["leader_at_limit"],
+            status=CrossoverStatus(data["status"]),
+            n=Interval.from_dict(data["n"], "limit"),
+            p_crossover=float_or_nan(data["p_crossover"]),
+            past_crossover_n=float_or_nan(data["past_crossover_n"]),
             advantage_at_current=Interval.from_dict(data["advantage_at_current"]),
             advantage_at_limit=Interval.from_dict(data["advantage_at_limit"]),
         )
@@ -415,20 +460,29 @@ class CurveFits:
         return cls(
             fits={
                 formulation: {
-                    metric: CurveFit.from_dict(entry, formulation=formulation, metric=metric, confidence=confidence)
+                    metric: CurveFit.from_dict(
+                        entry, formulation=formulation, metric=metric, confidence=confidence
+                    )
                     for metric, entry in by_metric.items()
                 }
                 for formulation, by_metric in data["fits"].items()
             },
             crossover={
-                metric: {pair: Crossover.from_dict(entry, metric=metric) for pair, entry in by_pair.items()}
+                metric: {
+                    pair: Crossover.from_dict(entry, metric=metric)
+                    for pair, entry in by_pair.items()
+                }
                 for metric, by_pair in data["crossover"].items()
             },
             coverage={
-                formulation: CurveFit.from_dict(entry, formulation=formulation, metric=COVERAGE, confidence=confidence)
+                formulation: CurveFit.from_dict(
+                    entry, formulation=formulation, metric=COVERAGE, confidence=confidence
+                )
                 for formulation, entry in data["coverage"].items()
             },
-            sample_size=None if data["sample_size"] is None else AnalyticSampleSize.from_dict(data["sample_size"]),
+            sample_size=None
+            if data["sample_size"] is None
+            else AnalyticSampleSize.from_dict(data["sample_size"]),
             target_n=tuple(int(n) for n in data["target_n"]),
             targets={metric: float(value) for metric, value in data["targets"].items()},
             headline_metric=data["headline_metric"],

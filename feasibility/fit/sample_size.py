@@ -28,7 +28,14 @@ from scipy import stats
 from .._json import finite_float, float_or_nan
 from ..errors import invalid_parameter
 
-__all__ = ["PateResult", "RileyResult", "adjusted_r2_cs", "max_r2_cs", "pate_multinomial", "riley_binary"]
+__all__ = [
+    "PateResult",
+    "RileyResult",
+    "adjusted_r2_cs",
+    "max_r2_cs",
+    "pate_multinomial",
+    "riley_binary",
+]
 
 
 def _null_loglik_per_sample(shares: np.ndarray) -> float:
@@ -128,13 +135,17 @@ class RileyResult:
         """Rebuild from :meth:`to_dict` (extra keys, such as a label's, are ignored)."""
         criteria = data["criteria"]
         return cls(
-            n_parameters=int(data["n_parameters"]), prevalence=float_or_nan(data["prevalence"]),
-            r2_cs=float_or_nan(data["r2_cs"]), max_r2_cs=float_or_nan(data["max_r2_cs"]),
+            n_parameters=int(data["n_parameters"]),
+            prevalence=float_or_nan(data["prevalence"]),
+            r2_cs=float_or_nan(data["r2_cs"]),
+            max_r2_cs=float_or_nan(data["max_r2_cs"]),
             nagelkerke_r2=float_or_nan(data["nagelkerke_r2"]),
             shrinkage_target=float_or_nan(data["shrinkage_target"]),
             shrinkage_optimism=float_or_nan(data["shrinkage_optimism"]),
-            n_shrinkage=int(criteria["shrinkage"]), n_optimism=int(criteria["optimism"]),
-            n_intercept=int(criteria["intercept"]), n=int(data["n"]),
+            n_shrinkage=int(criteria["shrinkage"]),
+            n_optimism=int(criteria["optimism"]),
+            n_intercept=int(criteria["intercept"]),
+            n=int(data["n"]),
             events_per_parameter=float_or_nan(data["events_per_parameter"]),
         )
 
@@ -195,7 +206,10 @@ def riley_binary(
     maximum = max_r2_cs([prevalence, 1.0 - prevalence])
     if not 0.0 < r2_cs < min(maximum, shrinkage):
         raise invalid_parameter(
-            "r2_cs", owner, f"within (0, {min(maximum, shrinkage):.4g}) (max R^2_CS, shrinkage)", r2_cs
+            "r2_cs",
+            owner,
+            f"within (0, {min(maximum, shrinkage):.4g}) (max R^2_CS, shrinkage)",
+            r2_cs,
         )
     n1 = math.ceil(_shrinkage_n(n_parameters, r2_cs, shrinkage))
     s2 = r2_cs / (r2_cs + delta * maximum)
@@ -257,12 +271,16 @@ class PateResult:
         criteria = data["criteria"]
         first, second = (int(k) for k in data["binding_pair"])
         return cls(
-            n_categories=int(data["n_categories"]), n_parameters=int(data["n_parameters"]),
+            n_categories=int(data["n_categories"]),
+            n_parameters=int(data["n_parameters"]),
             overall_r2_cs=float_or_nan(data["overall_r2_cs"]),
             overall_max_r2_cs=float_or_nan(data["overall_max_r2_cs"]),
             pairwise_nagelkerke=float_or_nan(data["pairwise_nagelkerke"]),
-            n_shrinkage=int(criteria["shrinkage"]), binding_pair=(first, second),
-            n_optimism=int(criteria["optimism"]), n_proportions=int(criteria["proportions"]), n=int(data["n"]),
+            n_shrinkage=int(criteria["shrinkage"]),
+            binding_pair=(first, second),
+            n_optimism=int(criteria["optimism"]),
+            n_proportions=int(criteria["proportions"]),
+            n=int(data["n"]),
         )
 
 
@@ -297,22 +315,30 @@ def _pate_inputs(
     owner = "pate_multinomial"
     shares = np.asarray(shares, dtype=float)
     if shares.ndim != 1 or shares.size < 2 or (shares <= 0).any():
-        raise invalid_parameter("shares", owner, "at least 2 positive shares or counts", shares.tolist())
+        raise invalid_parameter(
+            "shares", owner, "at least 2 positive shares or counts", shares.tolist()
+        )
     if int(n_parameters) < 1:
         raise invalid_parameter("n_parameters", owner, "an int >= 1", n_parameters)
     if (overall_r2_cs is None) == (overall_nagelkerke is None):
         raise invalid_parameter(
-            "overall_r2_cs", owner, "given alone (exactly one of overall_r2_cs and overall_nagelkerke)",
+            "overall_r2_cs",
+            owner,
+            "given alone (exactly one of overall_r2_cs and overall_nagelkerke)",
             overall_r2_cs,
         )
     shares = shares / shares.sum()
     overall_max = max_r2_cs(shares)
     if overall_r2_cs is None:
         if not 0.0 < overall_nagelkerke < 1.0:
-            raise invalid_parameter("overall_nagelkerke", owner, "within (0, 1)", overall_nagelkerke)
+            raise invalid_parameter(
+                "overall_nagelkerke", owner, "within (0, 1)", overall_nagelkerke
+            )
         overall_r2_cs = overall_nagelkerke * overall_max
     if not 0.0 < overall_r2_cs < overall_max:
-        raise invalid_parameter("overall_r2_cs", owner, f"within (0, {overall_max:.4g})", overall_r2_cs)
+        raise invalid_parameter(
+            "overall_r2_cs", owner, f"within (0, {overall_max:.4g})", overall_r2_cs
+        )
     nagelkerke = overall_r2_cs / overall_max if pairwise_nagelkerke is None else pairwise_nagelkerke
     if not 0.0 < nagelkerke < 1.0:
         raise invalid_parameter("pairwise_nagelkerke", owner, "within (0, 1)", nagelkerke)
@@ -388,7 +414,8 @@ def pate_multinomial(
     s2 = overall_r2_cs / (overall_r2_cs + delta * overall_max)
     # Pate et al. 2023 criterion (ii), with (K - 1) p parameters in the multinomial model
     n2 = math.ceil(
-        (n_categories - 1) * n_parameters
+        (n_categories - 1)
+        * n_parameters
         / ((s2 - 1.0) * math.log(1.0 - overall_r2_cs - delta * overall_max))
     )
     chi2 = stats.chi2.ppf(1.0 - alpha / n_categories, 1)

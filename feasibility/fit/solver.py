@@ -126,9 +126,16 @@ def least_squares_fit(
             try:
                 result = least_squares(
                     lambda p: (model.function(x, *p) - y) / sigma,
-                    np.clip(best, lower, upper), bounds=(lower, upper), method="trf", max_nfev=200,
+                    np.clip(best, lower, upper),
+                    bounds=(lower, upper),
+                    method="trf",
+                    max_nfev=200,
                 )
-                if result.status > 0 and np.all(np.isfinite(result.x)) and result.cost < float(np.min(cost)):
+                if (
+                    result.status > 0
+                    and np.all(np.isfinite(result.x))
+                    and result.cost < float(np.min(cost))
+                ):
                     best = result.x
             except (ValueError, FloatingPointError, np.linalg.LinAlgError):
                 pass

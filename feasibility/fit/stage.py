@@ -77,19 +77,15 @@ def fit_curves(
     fit_curve : the same for one curve given as arrays.
     feasibility.fit.with_sample_size : the analytic cross-check, added after this stage.
     """
-    owner = "fit_curves"
-    if not isinstance(curves, LearningCurves):
-        raise wrong_input(
-            owner, "a LearningCurves", curves,
-            hint="Compute it with feasibility.learning_curves(dataset).",
-        )
-    if target_n is None:
-        target_n = [int(curves.n_samples), 10 * int(curves.n_samples)]
-    if hasattr(target_n, "__iter__") and not isinstance(target_n, str):
-        target_n = list(target_n)  # once: a generator would be used up by the check
+    curves = _require_curves(curves)
     options = FitOptions(
-        target_n=target_n, target=target, models=models, n_bootstrap=n_bootstrap,
-        confidence=confidence, max_train_size=max_train_size, random_state=random_state,
+        target_n=_target_sizes(curves, target_n),
+        target=target,
+        models=models,
+        n_bootstrap=n_bootstrap,
+        confidence=confidence,
+        max_train_size=max_train_size,
+        random_state=random_state,
     )
     targets = options.targets
     fits, coverage, notes = _fit_all(curves, options, targets)
@@ -106,17 +102,47 @@ def fit_curves(
         targets=targets,
         headline_metric=HEADLINE_METRIC,
         confidence=float(confidence),
-        options={
-            "target_n": [int(n) for n in options.target_n],
-            "target": targets,
-            "models": list(models),
-            "n_bootstrap": int(n_bootstrap),
-            "confidence": float(confidence),
-            "max_train_size": None if max_train_size is None else int(max_train_size),
-            "random_state": int(random_state),
-        },
+        options=_options_record(options, targets),
         notes=tuple(notes),
     )
+
+
+def _require_curves(curves) -> LearningCurves:
+    """Refuse anything but a :class:`LearningCurves`, saying how to compute one."""
+    if not isinstance(curves, LearningCurves):
+        raise wrong_input(
+            "fit_curves",
+            "a LearningCurves",
+            curves,
+            hint="Compute it with feasibility.learning_curves(dataset).",
+        )
+    return curves
+
+
+def _target_sizes(curves: LearningCurves, target_n):
+    """``target_n`` as a list, by default the dataset's size and 10x it.
+
+    A list once, because the option check iterates it and a generator would then be used
+    up; anything else is left to the check to refuse.
+    """
+    if target_n is None:
+        return [int(curves.n_samples), 10 * int(curves.n_samples)]
+    if hasattr(target_n, "__iter__") and not isinstance(target_n, str):
+        return list(target_n)
+    return target_n
+
+
+def _options_record(options: FitOptions, targets: dict[str, float]) -> dict:
+    """The options as the result records them (JSON-safe, targets as a dict)."""
+    return {
+        "target_n": [int(n) for n in options.target_n],
+        "target": targets,
+        "models": list(options.models),
+        "n_bootstrap": int(options.n_bootstrap),
+        "confidence": float(options.confidence),
+        "max_train_size": None if options.max_train_size is None else int(options.max_train_size),
+        "random_state": int(options.random_state),
+    }
 
 
 def _fit_all(
@@ -134,8 +160,11 @@ def _fit_all(
     rng = np.random.default_rng(options.random_state)
     boot_rows = rng.integers(0, max(n_runs, 1), size=(options.n_bootstrap, max(n_runs, 1)))
     common = {
-        "models": tuple(options.models), "boot_rows": boot_rows, "confidence": float(options.confidence),
-        "max_train_size": options.max_train_size, "target_n": [int(n) for n in options.target_n],
+        "models": tuple(options.models),
+        "boot_rows": boot_rows,
+        "confidence": float(options.confidence),
+        "max_train_size": options.max_train_size,
+        "target_n": [int(n) for n in options.target_n],
     }
     notes: list[FitNote] = []
     fits: dict[str, dict[str, CurveFit]] = {}
@@ -145,8 +174,13 @@ def _fit_all(
         fits[formulation] = {}
         for metric in [m for m in METRICS if m in curve.scores]:
             fit = _fit_curve(
-                curve.train_sizes, curve.scores[metric], formulation=formulation, metric=metric,
-                higher_is_better=metric not in LOSS_METRICS, target=targets.get(metric), **common,
+                curve.train_sizes,
+                curve.scores[metric],
+                formulation=formulation,
+                metric=metric,
+                higher_is_better=metric not in LOSS_METRICS,
+                target=targets.get(metric),
+                **common,
             )
             fits[formulation][metric] = fit
             notes.extend(about_curve(note, formulation, metric) for note in fit.notes)
@@ -154,16 +188,22 @@ def _fit_all(
             # share of test samples whose labelset was seen in training: a ceiling on the
             # softmax's subset accuracy
             fit = _fit_curve(
-                curve.train_sizes, 1.0 - np.asarray(curve.unseen_labelset_share, dtype=float),
-                formulation=formulation, metric=COVERAGE, higher_is_better=True,
-                target=targets.get(COVERAGE), **common,
+                curve.train_sizes,
+                1.0 - np.asarray(curve.unseen_labelset_share, dtype=float),
+                formulation=formulation,
+                metric=COVERAGE,
+                higher_is_better=True,
+                target=targets.get(COVERAGE),
+                **common,
             )
             coverage[formulation] = fit
             notes.extend(about_curve(note, formulation, COVERAGE) for note in fit.notes)
     return fits, coverage, notes
 
 
-def _crossovers(fits: dict[str, dict[str, CurveFit]], confidence: float) -> dict[str, dict[str, Crossover]]:
+def _crossovers(
+    fits: dict[str, dict[str, CurveFit]], confidence: float
+) -> dict[str, dict[str, Crossover]]:
     """Crossovers of the sigmoid with each softmax formulation, per metric."""
     crossover: dict[str, dict[str, Crossover]] = {}
     for metric in METRICS:

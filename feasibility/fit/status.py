@@ -15,9 +15,20 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
-    "COVERAGE", "CROSSOVER_PAIRS", "CROSSOVER_RANGE", "EPS", "HEADLINE_METRIC", "MEANINGFUL_GAIN",
-    "SATURATION_GAP", "SEARCH_CAP", "TIE", "CrossoverStatus", "NeedStatus", "R2Source",
-    "SlopeVerdict", "TargetKind",
+    "COVERAGE",
+    "CROSSOVER_PAIRS",
+    "CROSSOVER_RANGE",
+    "EPS",
+    "HEADLINE_METRIC",
+    "MEANINGFUL_GAIN",
+    "SATURATION_GAP",
+    "SEARCH_CAP",
+    "TIE",
+    "CrossoverStatus",
+    "NeedStatus",
+    "R2Source",
+    "SlopeVerdict",
+    "TargetKind",
 ]
 
 #: Metric a single ``target`` float applies to: the usual multilabel summary, and one
@@ -34,7 +45,10 @@ MEANINGFUL_GAIN = 0.01
 #: Fraction of the asymptote's gap that defines "saturation" when no target is given.
 SATURATION_GAP = 0.05
 #: Pairs compared for crossovers: the sigmoid against each softmax formulation.
-CROSSOVER_PAIRS: tuple[tuple[str, str], ...] = (("sigmoid", "powerset"), ("sigmoid", "pruned-powerset"))
+CROSSOVER_PAIRS: tuple[tuple[str, str], ...] = (
+    ("sigmoid", "powerset"),
+    ("sigmoid", "pruned-powerset"),
+)
 #: Leader of a crossover where the two curves are equal (otherwise a formulation name).
 TIE = "tie"
 #: Differences below this count as zero (a tie, no sign change, an interval of no width).

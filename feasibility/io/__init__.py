@@ -37,8 +37,11 @@ def _refuse_two_label_options(**given) -> None:
     if len(named) > 1:
         first, second = named[:2]
         raise invalid_parameter(
-            second, "load", f"None when {first!r} is given (--labels, --labels-last and "
-            f"--label-column are exclusive: name the labels one way)", given[second],
+            second,
+            "load",
+            f"None when {first!r} is given (--labels, --labels-last and "
+            f"--label-column are exclusive: name the labels one way)",
+            given[second],
         )
 
 
@@ -122,6 +125,23 @@ def load(
     >>> ds.n_samples, ds.n_labels, ds.format
     (592, 6, 'arff/meka -C 6 (dense, fast parser)')
     """
+    labels = _checked_labels(labels, labels_last, label_column, missing_labels)
+    return _read_file(
+        source,
+        xml=xml,
+        labels=labels,
+        labels_last=labels_last,
+        label_column=label_column,
+        label_sep=label_sep,
+        separator=separator,
+        missing_labels=missing_labels,
+        name=name,
+    )
+
+
+def _checked_labels(labels, labels_last, label_column, missing_labels) -> list[str] | None:
+    """Check the label options of :func:`load` before any file is opened; return
+    ``labels`` as a list (a comma-separated string split)."""
     if missing_labels not in MISSING_LABEL_POLICIES:
         raise invalid_parameter("missing_labels", "load", "one of 'error', 'drop'", missing_labels)
     if labels_last is not None and (not isinstance(labels_last, int) or labels_last < 1):
@@ -129,6 +149,23 @@ def load(
     if isinstance(labels, str):
         labels = [label.strip() for label in labels.split(",") if label.strip()]
     _refuse_two_label_options(labels=labels, labels_last=labels_last, label_column=label_column)
+    return labels
+
+
+def _read_file(
+    source: str | os.PathLike,
+    *,
+    xml,
+    labels,
+    labels_last,
+    label_column,
+    label_sep,
+    separator,
+    missing_labels,
+    name,
+) -> MultilabelDataset:
+    """Find the file of ``source`` and hand it to its format's reader; refuse options that
+    do not apply to it."""
     path = resolve_source(source)
     if path.parent == embedded_dir() and not (labels or labels_last or label_column or xml):
         # Embedded datasets record the options they need (e.g. which columns are labels).
@@ -136,18 +173,6 @@ def load(
         labels_last = options.get("labels_last", labels_last)
         label_column = options.get("label_column", label_column)
     display = str(source) if not Path(str(source)).is_file() else str(path)
-    return _read_file(
-        path, display, xml=xml, labels=labels, labels_last=labels_last,
-        label_column=label_column, label_sep=label_sep, separator=separator,
-        missing_labels=missing_labels, name=name,
-    )
-
-
-def _read_file(
-    path: Path, display: str, *, xml, labels, labels_last, label_column, label_sep, separator,
-    missing_labels, name,
-) -> MultilabelDataset:
-    """Hand the file to its format's reader; refuse options that do not apply to it."""
     _, fmt, _ = split_suffixes(path)
     if fmt in ARFF_SUFFIXES:
         from .arff import load_arff
@@ -157,15 +182,26 @@ def _read_file(
         if separator is not None:
             raise DatasetError(f"{path}: --separator applies to CSV/TSV files, not ARFF.")
         return load_arff(
-            path, xml=xml, labels=labels, labels_last=labels_last,
-            missing_labels=missing_labels, name=name, source=display,
+            path,
+            xml=xml,
+            labels=labels,
+            labels_last=labels_last,
+            missing_labels=missing_labels,
+            name=name,
+            source=display,
         )
     if fmt in CSV_SUFFIXES | PARQUET_SUFFIXES:
         from .tabular import load_table
 
         return load_table(
-            path, labels=labels, labels_last=labels_last, label_column=label_column,
-            label_sep=label_sep, separator=separator, missing_labels=missing_labels, name=name,
+            path,
+            labels=labels,
+            labels_last=labels_last,
+            label_column=label_column,
+            label_sep=label_sep,
+            separator=separator,
+            missing_labels=missing_labels,
+            name=name,
             source=display,
         )
     raise DatasetError(

@@ -23,12 +23,7 @@ from ..dataset import MultilabelDataset
 from ..errors import DatasetError
 from .arff_data import RawData, read_and_parse
 from .arff_header import ID_MIN_ROWS, ArffHeader, find_label_indices
-from .common import (
-    impute_dense,
-    impute_sparse,
-    split_suffixes,
-    validate_labels,
-)
+from .common import impute_dense, impute_sparse, split_suffixes, validate_labels
 from .notes import LoadNote, LoadNoteCode, some_names
 
 # ----------------------------------------------------------------------------- dataset

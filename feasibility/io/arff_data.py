@@ -21,14 +21,13 @@ from .arff_header import (
     DATA_LINE,
     STREAM_PIECE_BYTES,
     ArffHeader,
+    Attribute,
     decode_text,
     parse_header,
     split_fields,
     unquote,
 )
-from .common import (
-    iter_decompressed,
-)
+from .common import iter_decompressed
 from .encoding import Utf8Recoder
 
 # ----------------------------------------------------------------------------- data
@@ -196,28 +195,7 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
     sparse_values: list[float] = []
 
     def convert(token: str, column: int, line: int) -> float:
-        attribute = attributes[column]
-        if token == "?":
-            return float("nan")
-        if attribute.kind == "numeric":
-            try:
-                return float(token)
-            except ValueError:
-                raise DatasetError(
-                    f"{where}: line {line}: value {token!r} of numeric attribute "
-                    f"{attribute.name!r} is not a number; fix the value or declare the attribute "
-                    f"nominal."
-                ) from None
-        if attribute.kind == "nominal":
-            index = lookups[column].get(token)
-            if index is None:
-                shown = ",".join(attribute.values[:10]) + (",..." if len(attribute.values) > 10 else "")
-                raise DatasetError(
-                    f"{where}: line {line}: value {token!r} of nominal attribute "
-                    f"{attribute.name!r} is not one of its declared values {{{shown}}}."
-                )
-            return float(index)
-        return 0.0  # string and date attributes are dropped later
+        return _raw_value(token, attributes[column], lookups[column], where, line)
 
     for offset, line_text in enumerate(text.split("\n")):
         line = header.data_line + offset
@@ -271,9 +249,40 @@ def _parse_general(body: bytes, header: ArffHeader, where: str) -> RawData:
             dense_rows.append([convert(token, column, line) for column, token in enumerate(fields)])
             dense_row_numbers.append(row)
     return _general_matrix(
-        row_lines, dense_rows, dense_row_numbers, (sparse_rows, sparse_columns, sparse_values),
+        row_lines,
+        dense_rows,
+        dense_row_numbers,
+        (sparse_rows, sparse_columns, sparse_values),
         n_attributes,
     )
+
+
+def _raw_value(
+    token: str, attribute: Attribute, lookup: dict[str, int] | None, where: str, line: int
+) -> float:
+    """One field of the general parser as a raw number: the value of a numeric attribute,
+    the index of a nominal one's value (``lookup``), NaN for ``?``, 0 for the rest."""
+    if token == "?":
+        return float("nan")
+    if attribute.kind == "numeric":
+        try:
+            return float(token)
+        except ValueError:
+            raise DatasetError(
+                f"{where}: line {line}: value {token!r} of numeric attribute "
+                f"{attribute.name!r} is not a number; fix the value or declare the attribute "
+                f"nominal."
+            ) from None
+    if attribute.kind == "nominal":
+        index = lookup.get(token)
+        if index is None:
+            shown = ",".join(attribute.values[:10]) + (",..." if len(attribute.values) > 10 else "")
+            raise DatasetError(
+                f"{where}: line {line}: value {token!r} of nominal attribute "
+                f"{attribute.name!r} is not one of its declared values {{{shown}}}."
+            )
+        return float(index)
+    return 0.0  # string and date attributes are dropped later
 
 
 def _general_matrix(row_lines, dense_rows, dense_row_numbers, sparse_entries, n_attributes):

@@ -8,9 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..errors import DatasetError
-from .common import (
-    split_suffixes,
-)
+from .common import split_suffixes
 
 NUMERIC_TYPES = {"numeric", "real", "integer"}
 #: A nominal attribute with more declared values than this and a distinct value in every
@@ -92,7 +90,7 @@ def split_fields(text: str) -> list[str]:
         fields.append(unquote(token) if token[:1] in ("'", '"') else token.strip())
         if match.group(2) != ",":
             if match.end() < len(text):
-                raise ValueError(f"unexpected text {text[match.end():][:20]!r}")
+                raise ValueError(f"unexpected text {text[match.end() :][:20]!r}")
             return fields
         pos = match.end()
 
@@ -132,7 +130,9 @@ def parse_header(raw: bytes, where: str) -> ArffHeader:
             else:
                 raise ValueError(f"unexpected line {stripped[:40]!r}")
         except ValueError as exc:
-            raise DatasetError(f"{where}: cannot read the header at line {number} ({exc}).") from None
+            raise DatasetError(
+                f"{where}: cannot read the header at line {number} ({exc})."
+            ) from None
     if not attributes:
         raise DatasetError(f"{where}: the header declares no @attribute.")
     data_offset = match.end() + 1 if raw[match.end() : match.end() + 1] == b"\n" else match.end()
@@ -220,7 +220,9 @@ def find_label_indices(
             raise DatasetError(
                 f"{where}: --labels-last {labels_last} does not fit {n_attributes} attributes."
             )
-        return list(range(n_attributes - labels_last, n_attributes)), f"last {labels_last} attributes"
+        return list(
+            range(n_attributes - labels_last, n_attributes)
+        ), f"last {labels_last} attributes"
     if xml is not None:
         return by_name(read_mulan_xml(Path(xml)), str(xml)), f"mulan ({Path(xml).name})"
     match = _MEKA_LABELS.search(header.relation)

@@ -41,7 +41,8 @@ def embedded_names() -> list[str]:
     names = {
         split_suffixes(path)[0]
         for path in folder.iterdir()
-        if path.is_file() and split_suffixes(path)[1] in ARFF_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
+        if path.is_file()
+        and split_suffixes(path)[1] in ARFF_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
     }
     return sorted(names)
 
@@ -60,7 +61,9 @@ def resolve_source(source: str | os.PathLike) -> Path:
         from ..errors import wrong_input
 
         raise wrong_input(
-            "load", "a file path or an embedded dataset name", source,
+            "load",
+            "a file path or an embedded dataset name",
+            source,
             hint=f"Pass a path to an ARFF, CSV or Parquet file or an embedded name "
             f"({', '.join(embedded_names()) or 'none found'}); for arrays in memory use "
             f"feasibility.MultilabelDataset.from_arrays(X, Y).",
@@ -73,8 +76,12 @@ def resolve_source(source: str | os.PathLike) -> Path:
     folder = embedded_dir()
     if folder.is_dir() and os.sep not in str(source) and "/" not in str(source):
         for candidate in sorted(folder.iterdir()):
-            if candidate.is_file() and split_suffixes(candidate)[0] == str(source) and (
-                split_suffixes(candidate)[1] in ARFF_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
+            if (
+                candidate.is_file()
+                and split_suffixes(candidate)[0] == str(source)
+                and (
+                    split_suffixes(candidate)[1] in ARFF_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
+                )
             ):
                 return candidate
     names = ", ".join(embedded_names()) or "none found"
@@ -143,12 +150,7 @@ class EncodedFeatures:
 
 
 def validate_labels(
-    Y: np.ndarray,
-    label_names: list[str],
-    *,
-    where: str,
-    missing_labels: str,
-    line_of_row=None,
+    Y: np.ndarray, label_names: list[str], *, where: str, missing_labels: str, line_of_row=None
 ) -> tuple[np.ndarray, np.ndarray | None, list[LoadNote]]:
     """Check a float label matrix (NaN = missing) and turn it into uint8.
 
@@ -246,7 +248,9 @@ def impute_sparse(
     missing_per_column = np.bincount(columns_of_data[nan_mask], minlength=X.shape[1])
     means = sums / np.maximum(n_rows - missing_per_column, 1)
     X.data[nan_mask] = means[columns_of_data[nan_mask]]
-    return X, [_imputed_note(int(nan_mask.sum()), np.flatnonzero(missing_per_column), feature_names)]
+    return X, [
+        _imputed_note(int(nan_mask.sum()), np.flatnonzero(missing_per_column), feature_names)
+    ]
 
 
 def _decompressor(compression: str):

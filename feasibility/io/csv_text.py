@@ -50,10 +50,12 @@ def parse_separator(separator: str | None, fmt: str) -> str:
     if separator is None:
         return "\t" if fmt == ".tsv" else ","
     separator = _TAB_SPELLINGS.get(separator, separator)
-    if len(separator) != 1 or len(separator.encode("utf-8")) != 1 or separator in "\"\r\n":
+    if len(separator) != 1 or len(separator.encode("utf-8")) != 1 or separator in '"\r\n':
         raise invalid_parameter(
-            "separator", "load", "one ASCII character other than a quote or a newline, such as "
-            "',', ';', '|' or '\\t'", separator,
+            "separator",
+            "load",
+            "one ASCII character other than a quote or a newline, such as ',', ';', '|' or '\\t'",
+            separator,
         )
     return separator
 

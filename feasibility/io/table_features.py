@@ -85,11 +85,7 @@ def _is_all_missing(numbers: pl.Series) -> bool:
 
 
 def encode_features(
-    frame: pl.DataFrame,
-    *,
-    where: str,
-    locate: Callable[[int], str],
-    decimal_comma: bool = False,
+    frame: pl.DataFrame, *, where: str, locate: Callable[[int], str], decimal_comma: bool = False
 ) -> tuple[np.ndarray, list[str], list[str]]:
     """Turn the feature columns of a table into a dense float32 matrix (rules: module docstring).
 

@@ -53,9 +53,11 @@ def _split_tags(
     cells = series.str.strip_chars()
     lowered = cells.str.to_lowercase()
     missing = lowered.is_in([marker for marker in MISSING_MARKERS if marker]) | cells.is_null()
-    cells = cells.to_frame().select(
-        pl.when(missing).then(None).otherwise(pl.col(series.name)).alias(series.name)
-    ).to_series()
+    cells = (
+        cells.to_frame()
+        .select(pl.when(missing).then(None).otherwise(pl.col(series.name)).alias(series.name))
+        .to_series()
+    )
     if not label_sep:
         guess = _likely_tag_separator(cells, None)
         hint = f"--label-sep {guess[0]!r}" if guess else "e.g. --label-sep '|'"

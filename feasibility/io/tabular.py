@@ -123,7 +123,9 @@ def _blank_records(
     notes = []
     if interior.size:
         line = int(scan.first_lines[interior[0] + 1])
-        note = LoadNote(LoadNoteCode.BLANK_LINES, {"n_lines": int(interior.size), "first_line": line})
+        note = LoadNote(
+            LoadNoteCode.BLANK_LINES, {"n_lines": int(interior.size), "first_line": line}
+        )
         warn_note(note, where=where, stacklevel=5)
         notes.append(note)
     return np.flatnonzero(~blank), notes
@@ -306,7 +308,9 @@ def _choose_labels(
             )
         _refuse_shared_label_name(label_column, positions, where)
         Y, label_names, convention, notes = labels_from_list_column(
-            frame[label_column], label_sep=label_sep, where=where,
+            frame[label_column],
+            label_sep=label_sep,
+            where=where,
             from_csv=table.line_of_row is not None,
         )
         return Y, label_names, [positions[label_column][0] - 1], convention, notes
@@ -371,8 +375,12 @@ def load_table(
     if frame.height == 0:
         raise DatasetError(f"{where}: the table has no rows; nothing to analyse.")
     Y, label_names, label_columns, convention, label_notes = _choose_labels(
-        table, labels=labels, labels_last=labels_last, label_column=label_column,
-        label_sep=label_sep, where=where,
+        table,
+        labels=labels,
+        labels_last=labels_last,
+        label_column=label_column,
+        label_sep=label_sep,
+        where=where,
     )
     Y, keep, validate_notes = validate_labels(
         Y, label_names, where=where, missing_labels=missing_labels, line_of_row=line_of_row

@@ -20,6 +20,7 @@ __all__ = [
     "LabelPair",
     "PairTest",
     "cooccurrence",
+    "fisher_two_sided_p_values",
 ]
 
 #: Full L x L co-occurrence matrices are kept in the result only up to this many labels;
@@ -31,7 +32,7 @@ FISHER_MIN_EXPECTED = 5.0
 #: (the value R's ``fisher.test`` uses).
 _FISHER_RELATIVE_TOLERANCE = 1e-7
 #: Width of the support window over which Fisher's null distribution is summed (see
-#: :func:`_fisher_two_sided`); the mass beyond it is below 1e-40.
+#: :func:`fisher_two_sided_p_values`); the mass beyond it is below 1e-40.
 _FISHER_WINDOW = 64
 _MATRICES = ("counts", "conditional", "lift", "phi", "p_values", "q_values")
 
@@ -114,23 +115,48 @@ class CooccurrenceStats:
         return restore(cls, data, top_pairs=pairs, **matrices)
 
 
-def _fisher_two_sided(
+def fisher_two_sided_p_values(
     table_a: np.ndarray, row_a: np.ndarray, col_a: np.ndarray, n: int
 ) -> np.ndarray:
     """Two-sided Fisher exact p-values of many 2x2 tables, vectorised.
 
-    Table t has both-positive cell ``table_a[t]`` and margins ``row_a[t]``, ``col_a[t]``
-    out of ``n``. The p-value is the null probability of all tables as or less probable
-    than the observed one (relative tolerance 1e-7, as R's fisher.test), which is
+    The p-value is the null probability of all tables as or less probable than the
+    observed one (relative tolerance 1e-7, as R's fisher.test), which is
     scipy.stats.fisher_exact's definition.
 
     The 2x2 table is re-expressed through its cell with the smallest expected count
-    (margins ``R, C <= n / 2``, so the support starts at 0); this is only called when that
-    expectation is below 5, so the null pmf is summed exactly over the window
-    ``0 .. 63`` built by the ratio recurrence
+    (margins ``R, C <= n / 2``, so the support starts at 0); the profile calls this only
+    when that expectation is below :data:`FISHER_MIN_EXPECTED` (5), so the null pmf is
+    summed exactly over the window ``0 .. 63`` built by the ratio recurrence
     ``p(x+1) / p(x) = (R - x)(C - x) / ((x + 1)(n - R - C + x + 1))`` and normalised by its
     sum (the mass beyond the window is below 1e-40). An observed cell beyond the window
     adds its exact upper tail ``P(X >= x)``.
+
+    Parameters
+    ----------
+    table_a : ndarray of shape (n_tables,)
+        Both-positive cell of each table (samples carrying both labels).
+    row_a, col_a : ndarray of shape (n_tables,)
+        The tables' margins: samples carrying the first label, and the second.
+    n : int
+        Samples in every table.
+
+    Returns
+    -------
+    ndarray of shape (n_tables,)
+        The p-values, each at most 1.
+
+    Examples
+    --------
+    The table ``[[3, 1], [2, 14]]``: 3 of 20 samples carry both labels, 4 the first, 5
+    the second.
+
+    >>> from scipy.stats import fisher_exact
+    >>> p_values = fisher_two_sided_p_values(np.array([3]), np.array([4]), np.array([5]), 20)
+    >>> p_values.round(4)
+    array([0.032])
+    >>> bool(np.isclose(p_values[0], fisher_exact([[3, 1], [2, 14]]).pvalue))
+    True
     """
     a = table_a.astype(np.int64)
     r = row_a.astype(np.int64)
@@ -140,11 +166,7 @@ def _fisher_two_sided(
     R = np.where(flip_row, n - r, r)
     C = np.where(flip_col, n - c, c)
     # Cell of the (possibly complemented) row and column.
-    x = np.where(
-        flip_row,
-        np.where(flip_col, n - r - c + a, c - a),
-        np.where(flip_col, r - a, a),
-    )
+    x = np.where(flip_row, np.where(flip_col, n - r - c + a, c - a), np.where(flip_col, r - a, a))
     out = np.empty(a.size)
     window = np.arange(_FISHER_WINDOW, dtype=np.float64)
     chunk = 50_000
@@ -219,7 +241,7 @@ def _pair_table(counts: np.ndarray, label_counts: np.ndarray, n: int, alpha: flo
     chi2 = n * cross[use_chi2] ** 2 / margins[use_chi2]
     p_values[use_chi2] = special.chdtrc(1, chi2)
     if use_fisher.any():
-        p_values[use_fisher] = _fisher_two_sided(
+        p_values[use_fisher] = fisher_two_sided_p_values(
             both[use_fisher], n_first[use_fisher], n_second[use_fisher], n
         )
     q_values = np.full(both.size, np.nan)

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from ..dataset import MultilabelDataset
 from ..errors import DatasetError
 
-__all__ = ["Labelsets", "distinct_labelsets", "label_matrix"]
+__all__ = ["Labelsets", "distinct_labelsets", "label_matrix", "nonzero_bytes"]
 
 
 def label_matrix(dataset: MultilabelDataset) -> sp.csr_matrix:
@@ -71,7 +71,7 @@ def _label_csr(Y, name: str) -> sp.csr_matrix:
     for start in range(0, n_samples, block):
         chunk = Y[start : start + block]
         if bytewise:
-            rows, cols = _nonzero_bytes(chunk)
+            rows, cols = nonzero_bytes(chunk)
         else:
             rows, cols = np.nonzero(chunk)
         if chunk.dtype != np.bool_ and rows.size:
@@ -92,11 +92,28 @@ def _label_csr(Y, name: str) -> sp.csr_matrix:
     )
 
 
-def _nonzero_bytes(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def nonzero_bytes(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.nonzero`` of a C-contiguous one-byte matrix, scanning 8 bytes at a time.
 
     Label matrices are mostly zeros, so finding the non-zero 64-bit words first and
     looking inside those only is several times faster than a byte-by-byte scan.
+
+    Parameters
+    ----------
+    chunk : ndarray of shape (n_rows, n_cols)
+        C-contiguous, of any one-byte dtype (``uint8``, ``bool``).
+
+    Returns
+    -------
+    rows, cols : ndarray of shape (n_nonzero,)
+        Row and column of every non-zero byte in row-major order, as ``np.nonzero``.
+
+    Examples
+    --------
+    >>> Y = np.array([[0, 1, 0], [0, 0, 0], [1, 0, 1]], dtype=np.uint8)
+    >>> rows, cols = nonzero_bytes(Y)
+    >>> rows.tolist(), cols.tolist()
+    ([0, 2, 2], [1, 0, 2])
     """
     n_cols = chunk.shape[1]
     flat = chunk.reshape(-1).view(np.uint8)

@@ -12,7 +12,12 @@ import scipy.sparse as sp
 from .._json import fields_dict
 from ._restore import restore
 
-__all__ = ["KLabelsetStats", "k_labelsets"]
+__all__ = [
+    "KLabelsetStats",
+    "distinct_projections_dense",
+    "distinct_projections_sparse",
+    "k_labelsets",
+]
 
 #: Largest RAkEL k for which the one-pass 64-bit dense projection applies (2^6 = 64 bits).
 _DENSE_MAX_K = 6
@@ -73,9 +78,9 @@ def k_labelsets(
     dense_cost = n_labelsets * k
     sparse_cost = 16 * k * max(float(column_sizes.mean()), 1.0)
     if k <= _DENSE_MAX_K and dense_cost <= sparse_cost and n_labelsets * n_labels <= 50_000_000:
-        distinct = _distinct_projections_dense(members.toarray().astype(np.uint8), subsets)
+        distinct = distinct_projections_dense(members.toarray().astype(np.uint8), subsets)
     else:
-        distinct = _distinct_projections_sparse(members.tocsc(), subsets)
+        distinct = distinct_projections_sparse(members.tocsc(), subsets)
     return KLabelsetStats(
         k=k,
         n_subsets_total=math.comb(n_labels, k),
@@ -87,12 +92,39 @@ def k_labelsets(
     )
 
 
-def _distinct_projections_dense(U: np.ndarray, subsets: np.ndarray) -> np.ndarray:
-    """Number of distinct rows of ``U[:, s]`` for each subset s (dense U, K x L, k <= 6).
+def distinct_projections_dense(U: np.ndarray, subsets: np.ndarray) -> np.ndarray:
+    """Number of distinct rows of ``U[:, s]`` for each subset s of k <= 6 columns (dense U).
 
     Each row's combination c on s sets bit c of a 64-bit word; OR-ing the words over the
     rows and counting the set bits gives the number of distinct combinations in one pass,
     without sorting.
+
+    Parameters
+    ----------
+    U : ndarray of shape (K, L), dtype uint8
+        0/1 rows, e.g. the K distinct labelsets of L labels.
+    subsets : ndarray of shape (n_subsets, k)
+        Column indices of each subset.
+
+    Returns
+    -------
+    ndarray of shape (n_subsets,)
+        Distinct combinations present on each subset.
+
+    Raises
+    ------
+    ValueError
+        When ``k`` exceeds 6 (2^6 combinations fill the 64-bit word).
+
+    See Also
+    --------
+    distinct_projections_sparse : the same for a sparse U and any k.
+
+    Examples
+    --------
+    >>> U = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 0]], dtype=np.uint8)
+    >>> distinct_projections_dense(U, np.array([[0, 1], [0, 2], [1, 2]])).tolist()
+    [4, 2, 2]
     """
     n_rows = U.shape[0]
     n_subsets, k = subsets.shape
@@ -112,11 +144,33 @@ def _distinct_projections_dense(U: np.ndarray, subsets: np.ndarray) -> np.ndarra
     return out
 
 
-def _distinct_projections_sparse(Uc: sp.csc_matrix, subsets: np.ndarray) -> np.ndarray:
-    """Number of distinct rows of ``U[:, s]`` for each subset s (U as CSC, K x L).
+def distinct_projections_sparse(Uc: sp.csc_matrix, subsets: np.ndarray) -> np.ndarray:
+    """Number of distinct rows of ``U[:, s]`` for each subset s of columns (U as CSC).
 
     Only rows with a label in s are touched: their codes are assembled from the column
     lists, and the all-zero combination is present when some row touches none of s.
+
+    Parameters
+    ----------
+    Uc : scipy.sparse.csc_matrix of shape (K, L)
+        0/1 rows, e.g. the K distinct labelsets of L labels.
+    subsets : ndarray of shape (n_subsets, k)
+        Column indices of each subset.
+
+    Returns
+    -------
+    ndarray of shape (n_subsets,)
+        Distinct combinations present on each subset.
+
+    See Also
+    --------
+    distinct_projections_dense : one pass over a dense U, for k <= 6.
+
+    Examples
+    --------
+    >>> U = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 0, 0]], dtype=np.uint8)
+    >>> distinct_projections_sparse(sp.csc_matrix(U), np.array([[0, 1], [0, 2], [1, 2]])).tolist()
+    [4, 2, 2]
     """
     n_rows = Uc.shape[0]
     n_subsets, k = subsets.shape

@@ -14,13 +14,7 @@ from .heads import HeadSizes, SamplesPerClass
 from .imbalance import ImbalanceStats
 from .notes import ProfileNote
 from .options import ProfileOptions
-from .powerset import (
-    LABELSET_TABLE_LIMIT,
-    LabelsetStats,
-    PruneLevel,
-    UnseenStats,
-    prune_level,
-)
+from .powerset import LABELSET_TABLE_LIMIT, LabelsetStats, PruneLevel, UnseenStats, prune_level
 from .rakel import KLabelsetStats
 
 __all__ = ["LabelProfile"]

@@ -44,7 +44,9 @@ def label_frequency_chart(profile: dict) -> dict:
     rows.sort(key=lambda row: -row["count"])
     shown = rows[:MAX_LABEL_BARS]
     title = "Positives per label" + (
-        f" (the {MAX_LABEL_BARS} most frequent of {len(rows)})" if len(rows) > MAX_LABEL_BARS else ""
+        f" (the {MAX_LABEL_BARS} most frequent of {len(rows)})"
+        if len(rows) > MAX_LABEL_BARS
+        else ""
     )
     chart = (
         alt.Chart(alt.Data(values=shown), title=title)
@@ -77,15 +79,17 @@ def cooccurrence_chart(profile: dict) -> dict:
             for j, b in enumerate(names):
                 if i == j:
                     continue
-                rows.append({
-                    "label_a": a,
-                    "label_b": b,
-                    "lift": co["lift"][i][j],
-                    "count": co["counts"][i][j],
-                    "p_b_given_a": co["conditional"][i][j],
-                    "phi": co["phi"][i][j],
-                    "q_value": co["q_values"][i][j],
-                })
+                rows.append(
+                    {
+                        "label_a": a,
+                        "label_b": b,
+                        "lift": co["lift"][i][j],
+                        "count": co["counts"][i][j],
+                        "p_b_given_a": co["conditional"][i][j],
+                        "phi": co["phi"][i][j],
+                        "q_value": co["q_values"][i][j],
+                    }
+                )
         title = "Label co-occurrence: lift (observed / expected under independence)"
         order = list(names)
     else:
@@ -94,10 +98,17 @@ def cooccurrence_chart(profile: dict) -> dict:
                 (pair["label_a"], pair["label_b"], pair["p_b_given_a"]),
                 (pair["label_b"], pair["label_a"], pair["p_a_given_b"]),
             ):
-                rows.append({
-                    "label_a": a, "label_b": b, "lift": pair["lift"], "count": pair["count"],
-                    "p_b_given_a": cond, "phi": pair["phi"], "q_value": pair["q_value"],
-                })
+                rows.append(
+                    {
+                        "label_a": a,
+                        "label_b": b,
+                        "lift": pair["lift"],
+                        "count": pair["count"],
+                        "p_b_given_a": cond,
+                        "phi": pair["phi"],
+                        "q_value": pair["q_value"],
+                    }
+                )
         title = f"Label co-occurrence: lift of the {len(co.get('top_pairs', []))} strongest dependent pairs"
         order = sorted({row["label_a"] for row in rows})
     size = max(10, min(40, 640 // max(len(order), 1)))
@@ -131,8 +142,12 @@ def labelset_rank_chart(profile: dict) -> dict:
     """Rank-frequency of the labelsets on log-log axes (the long tail)."""
     table = profile["labelsets"]["table"]
     rows = [
-        {"rank": k + 1, "count": entry["count"], "share": entry["share"],
-         "labels": ", ".join(entry["labels"]) or "(no label)"}
+        {
+            "rank": k + 1,
+            "count": entry["count"],
+            "share": entry["share"],
+            "labels": ", ".join(entry["labels"]) or "(no label)",
+        }
         for k, entry in enumerate(table)
     ]
     listed = len(rows)
@@ -185,10 +200,14 @@ def samples_per_class_chart(profile: dict, *, prune_min_count: int, min_positive
             x=alt.X("samples:Q", scale=alt.Scale(type="log"), title="samples per class (log)"),
             y=alt.Y("formulation:N", sort=list(FORMULATION_ORDER), title=None),
             color=_color(),
-            size=alt.Size("classes:Q", title="classes", scale=alt.Scale(type="sqrt", range=[12, 600])),
-            tooltip=[alt.Tooltip("formulation:N"),
-                     alt.Tooltip("samples:Q", title="samples per class", format=","),
-                     alt.Tooltip("classes:Q", title="classes with that many", format=",")],
+            size=alt.Size(
+                "classes:Q", title="classes", scale=alt.Scale(type="sqrt", range=[12, 600])
+            ),
+            tooltip=[
+                alt.Tooltip("formulation:N"),
+                alt.Tooltip("samples:Q", title="samples per class", format=","),
+                alt.Tooltip("classes:Q", title="classes with that many", format=","),
+            ],
         )
     )
     rule = (
@@ -203,7 +222,9 @@ def samples_per_class_chart(profile: dict, *, prune_min_count: int, min_positive
     return _spec(chart.properties(width=_WIDTH, height=150))
 
 
-def _curve_layers(observed: list[dict], band: list[dict], y_title: str, x_marks: list[dict], title: str) -> dict:
+def _curve_layers(
+    observed: list[dict], band: list[dict], y_title: str, x_marks: list[dict], title: str
+) -> dict:
     x = alt.X("n:Q", scale=alt.Scale(type="log"), title="training samples (log)")
     base_band = alt.Chart(alt.Data(values=band))
     area = base_band.mark_area(opacity=0.18).encode(
@@ -215,21 +236,30 @@ def _curve_layers(observed: list[dict], band: list[dict], y_title: str, x_marks:
         y=y_axis,
         color=_color(),
         strokeDash=alt.StrokeDash(
-            "part:N", title="fitted curve",
+            "part:N",
+            title="fitted curve",
             scale=alt.Scale(domain=["fit", "extrapolation"], range=[[1, 0], [5, 4]]),
         ),
         detail="part:N",
-        tooltip=[alt.Tooltip("formulation:N"), alt.Tooltip("n:Q", format=","),
-                 alt.Tooltip("mid:Q", title="fitted", format=".3f"),
-                 alt.Tooltip("low:Q", title="band low", format=".3f"),
-                 alt.Tooltip("high:Q", title="band high", format=".3f")],
+        tooltip=[
+            alt.Tooltip("formulation:N"),
+            alt.Tooltip("n:Q", format=","),
+            alt.Tooltip("mid:Q", title="fitted", format=".3f"),
+            alt.Tooltip("low:Q", title="band low", format=".3f"),
+            alt.Tooltip("high:Q", title="band high", format=".3f"),
+        ],
     )
     base_obs = alt.Chart(alt.Data(values=observed))
     points = base_obs.mark_point(filled=True, size=40).encode(
-        x=x, y=alt.Y("mean:Q", title=y_title), color=_color(),
-        tooltip=[alt.Tooltip("formulation:N"), alt.Tooltip("n:Q", format=","),
-                 alt.Tooltip("mean:Q", title="measured mean", format=".3f"),
-                 alt.Tooltip("std:Q", title="sd over runs", format=".3f")],
+        x=x,
+        y=alt.Y("mean:Q", title=y_title),
+        color=_color(),
+        tooltip=[
+            alt.Tooltip("formulation:N"),
+            alt.Tooltip("n:Q", format=","),
+            alt.Tooltip("mean:Q", title="measured mean", format=".3f"),
+            alt.Tooltip("std:Q", title="sd over runs", format=".3f"),
+        ],
     )
     # mean +- 1 sd drawn by Vega-Lite from the two stored fields (pre-computed error bars).
     bars = (
@@ -257,7 +287,9 @@ def _band_rows(formulation: str, band: dict | None, n_current: int) -> list[dict
     rows = []
     for n, low, mid, high in zip(band["n"], band["low"], band["mid"], band["high"]):
         part = "fit" if n <= n_current else "extrapolation"
-        rows.append({"formulation": formulation, "n": n, "low": low, "mid": mid, "high": high, "part": part})
+        rows.append(
+            {"formulation": formulation, "n": n, "low": low, "mid": mid, "high": high, "part": part}
+        )
         if part == "extrapolation" and rows and len(rows) >= 2 and rows[-2]["part"] == "fit":
             # Repeat the joint so the dashed part starts where the solid part ends.
             joint = dict(rows[-2], part="extrapolation")
@@ -297,7 +329,9 @@ def learning_curve_chart(result: dict, metric: str) -> dict:
             current = max(fit.get("train_sizes") or [0])
             band += _band_rows(name, fit.get("band"), current)
     lower = " (lower is better)" if metric == "hamming_loss" else ""
-    return _curve_layers(observed, band, metric, _x_marks(result), f"Learning curves: {metric}{lower}")
+    return _curve_layers(
+        observed, band, metric, _x_marks(result), f"Learning curves: {metric}{lower}"
+    )
 
 
 def coverage_chart(result: dict) -> dict:
@@ -320,7 +354,10 @@ def coverage_chart(result: dict) -> dict:
         )
         band += _band_rows(name, fit.get("band"), max(fit.get("train_sizes") or [0]))
     return _curve_layers(
-        observed, band, "labelset coverage", _x_marks(result),
+        observed,
+        band,
+        "labelset coverage",
+        _x_marks(result),
         "Coverage: share of test samples whose labelset occurs in the training part",
     )
 
@@ -331,10 +368,19 @@ def report_charts(result: dict, *, min_positives: int = 10) -> list[dict]:
     prune = int((result.get("curves") or {}).get("options", {}).get("prune_min_count", 2) or 2)
     charts = [
         {"id": "chart-labels", "section": "labels", "spec": label_frequency_chart(profile)},
-        {"id": "chart-cooccurrence", "section": "cooccurrence", "spec": cooccurrence_chart(profile)},
+        {
+            "id": "chart-cooccurrence",
+            "section": "cooccurrence",
+            "spec": cooccurrence_chart(profile),
+        },
         {"id": "chart-longtail", "section": "longtail", "spec": labelset_rank_chart(profile)},
-        {"id": "chart-samples-per-class", "section": "samples",
-         "spec": samples_per_class_chart(profile, prune_min_count=prune, min_positives=min_positives)},
+        {
+            "id": "chart-samples-per-class",
+            "section": "samples",
+            "spec": samples_per_class_chart(
+                profile, prune_min_count=prune, min_positives=min_positives
+            ),
+        },
     ]
     curves = (result.get("curves") or {}).get("curves", {})
     metrics = []
@@ -345,8 +391,13 @@ def report_charts(result: dict, *, min_positives: int = 10) -> list[dict]:
         metrics.remove(headline)
         metrics.insert(0, headline)
     for metric in metrics:
-        charts.append({"id": f"chart-curve-{metric}", "section": "curves",
-                       "spec": learning_curve_chart(result, metric)})
+        charts.append(
+            {
+                "id": f"chart-curve-{metric}",
+                "section": "curves",
+                "spec": learning_curve_chart(result, metric),
+            }
+        )
     if any(name in curves for name in FORMULATION_ORDER[1:]):
         charts.append({"id": "chart-coverage", "section": "curves", "spec": coverage_chart(result)})
     return charts

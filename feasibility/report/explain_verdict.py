@@ -12,11 +12,7 @@ from .format import number, signed
 
 __all__ = ["detectable_text", "verdict_card"]
 
-_DECODING = {
-    "sigmoid": "0.5 per label",
-    "powerset": "argmax",
-    "pruned-powerset": "argmax",
-}
+_DECODING = {"sigmoid": "0.5 per label", "powerset": "argmax", "pruned-powerset": "argmax"}
 
 
 def _interval(c: Mapping) -> str:
@@ -53,10 +49,12 @@ def _plain_text(verdict: Mapping) -> str | None:
     plain = verdict.get("plain_decoding")
     if not plain:
         return None
-    said = plain["formulation"] + (" (no detectable difference)" if plain["too_close_to_call"] else "")
-    same = plain["formulation"] == verdict["formulation"] and bool(plain["too_close_to_call"]) == bool(
-        verdict["too_close_to_call"]
+    said = plain["formulation"] + (
+        " (no detectable difference)" if plain["too_close_to_call"] else ""
     )
+    same = plain["formulation"] == verdict["formulation"] and bool(
+        plain["too_close_to_call"]
+    ) == bool(verdict["too_close_to_call"])
     deciding = plain["comparisons"].get(plain.get("candidate") or "", None)
     numbers = f": {_difference(deciding)}" if deciding else ""
     return (

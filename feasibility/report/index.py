@@ -81,7 +81,10 @@ def index_markdown(rows: list[dict]) -> str:
             continue
         cells = [
             f"{v['formulation']}{' ~' if v['too_close_to_call'] else ''}"
-            for v in (row["per_metric"].get(metric, {"formulation": "", "too_close_to_call": False}) for metric in METRICS)
+            for v in (
+                row["per_metric"].get(metric, {"formulation": "", "too_close_to_call": False})
+                for metric in METRICS
+            )
         ]
         headline = f"**{row['formulation']}**{' ~' if row['too_close'] else ''}"
         lines.append(

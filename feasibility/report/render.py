@@ -27,7 +27,11 @@ from .charts import report_charts
 from .explain_notes import note_text
 
 __all__ = [
-    "atomic_write", "check_report_path", "read_result", "render_html", "write_report",
+    "atomic_write",
+    "check_report_path",
+    "read_result",
+    "render_html",
+    "write_report",
     "script_json",
 ]
 
@@ -239,11 +243,15 @@ def read_result(json_path: str | os.PathLike) -> dict:
     try:
         result = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DatasetError(f"{path}: file not found; pass the .json written beside a report.") from None
+        raise DatasetError(
+            f"{path}: file not found; pass the .json written beside a report."
+        ) from None
     except OSError as error:
         raise DatasetError(f"{path}: cannot be read ({error.strerror or error}).") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DatasetError(f"{path}: not a JSON file ({error}); pass the .json written beside a report.") from None
+        raise DatasetError(
+            f"{path}: not a JSON file ({error}); pass the .json written beside a report."
+        ) from None
     try:
         _check_result(result)
     except DatasetError as error:

@@ -83,7 +83,11 @@ def _header(curves: dict) -> list[str]:
     name = terminal_safe(curves.get("dataset_name", "dataset"))
     parts = [f"Learning curves: {name}"]
     details = []
-    for key, label in (("n_samples", "samples"), ("n_labels", "labels"), ("n_features", "features")):
+    for key, label in (
+        ("n_samples", "samples"),
+        ("n_labels", "labels"),
+        ("n_features", "features"),
+    ):
         if curves.get(key) is not None:
             details.append(f"{_count(curves[key])} {label}")
     if details:
@@ -107,7 +111,15 @@ def _curves_summary(curves) -> dict:
     if isinstance(curves, dict):
         return curves
     summary = {}
-    for key in ("dataset_name", "n_samples", "n_labels", "n_features", "n_train_full", "engine", "runs"):
+    for key in (
+        "dataset_name",
+        "n_samples",
+        "n_labels",
+        "n_features",
+        "n_train_full",
+        "engine",
+        "runs",
+    ):
         value = getattr(curves, key, None)
         summary[key] = list(value) if key == "runs" and value is not None else value
     return summary
@@ -115,7 +127,10 @@ def _curves_summary(curves) -> dict:
 
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return [
+        "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        for row in rows
+    ]
 
 
 def curves_text(curves, fits) -> str:
@@ -166,8 +181,13 @@ def curves_text(curves, fits) -> str:
                 continue
             sizes, observed = entry.get("train_sizes", []), entry.get("observed", [])
             measured = f"{_num(observed[-1])} @{_count(sizes[-1])}" if sizes else "-"
-            row = [formulation, measured, entry.get("model") or "-", _num(entry.get("backtest_error")),
-                   _num(entry.get("last1_error"))]
+            row = [
+                formulation,
+                measured,
+                entry.get("model") or "-",
+                _num(entry.get("backtest_error")),
+                _num(entry.get("last1_error")),
+            ]
             row += [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
             row += [_needed(entry.get("samples_needed")), _slope(entry.get("slope_at_current"))]
             rows.append(row)
@@ -178,17 +198,24 @@ def curves_text(curves, fits) -> str:
     coverage = fits_d.get("coverage", {})
     if coverage:
         lines.append("")
-        lines.append("coverage (share of test samples whose labelset was seen in training: "
-                     "a ceiling on the softmax's subset accuracy)")
-        rows = [["formulation", "measured", "model"] + [f"at n={_count(n)}" for n in target_n]
-                + ["asymptote"]]
+        lines.append(
+            "coverage (share of test samples whose labelset was seen in training: "
+            "a ceiling on the softmax's subset accuracy)"
+        )
+        rows = [
+            ["formulation", "measured", "model"]
+            + [f"at n={_count(n)}" for n in target_n]
+            + ["asymptote"]
+        ]
         for formulation, entry in coverage.items():
             sizes, observed = entry.get("train_sizes", []), entry.get("observed", [])
             measured = f"{_num(observed[-1])} @{_count(sizes[-1])}" if sizes else "-"
             asymptote = (entry.get("samples_needed") or {}).get("asymptote")
-            rows.append([formulation, measured, entry.get("model") or "-"]
-                        + [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
-                        + [_interval(asymptote)])
+            rows.append(
+                [formulation, measured, entry.get("model") or "-"]
+                + [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
+                + [_interval(asymptote)]
+            )
         lines.extend(_table(rows))
 
     lines.extend(_sample_size_lines(fits_d.get("sample_size")))
@@ -207,8 +234,10 @@ def _crossover_line(pair: dict) -> str:
     text = f"{first} vs {second}: {now} leads at n={_count(pair.get('n_current'))}"
     if pair.get("status") == "crossover within 100x":
         other = second if now == first else first
-        text += (f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x', bound='limit')} "
-                 f"(in {_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits)")
+        text += (
+            f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x', bound='limit')} "
+            f"(in {_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits)"
+        )
     else:
         text += f"; none within 100x (leader at n={_count(pair.get('limit'))}: {later})"
     if pair.get("past_crossover_n") is not None:
@@ -226,8 +255,14 @@ def _sample_size_lines(sample_size: dict | None) -> list[str]:
     lines = ["", title]
     riley = sample_size.get("riley") or {}
     if riley.get("n") is not None:
-        binding = next((entry for entry in riley.get("per_label", [])
-                        if entry.get("label") == riley.get("binding_label")), {})
+        binding = next(
+            (
+                entry
+                for entry in riley.get("per_label", [])
+                if entry.get("label") == riley.get("binding_label")
+            ),
+            {},
+        )
         criteria = binding.get("criteria", {})
         lines.append(
             f"  sigmoid (Riley et al. 2020, per label): n >= {_count(riley['n'])}, set by label "

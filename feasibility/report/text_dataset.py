@@ -12,7 +12,9 @@ def dataset_text(dataset: MultilabelDataset, *, max_labels: int = 30) -> str:
     summary = dataset.to_dict()
     # Names come from the data: control characters are shown escaped, never obeyed.
     names = [terminal_safe(name) for name in summary["label_names"]]
-    shown = ", ".join(names[:max_labels]) + (f", ... ({len(names) - max_labels} more)" if len(names) > max_labels else "")
+    shown = ", ".join(names[:max_labels]) + (
+        f", ... ({len(names) - max_labels} more)" if len(names) > max_labels else ""
+    )
     lines = [
         f"dataset    {terminal_safe(summary['name'])}  ({terminal_safe(summary['source'])})",
         f"format     {terminal_safe(summary['format'])}",

@@ -64,7 +64,9 @@ def verdict_text(result: dict) -> str:
     rec = result.get("recommendation", result)
     name = terminal_safe(result.get("dataset", {}).get("name") or "")
     headline = rec["per_metric"][rec["metric"]]
-    qualifier = " (no detectable difference: the cheaper default)" if rec["too_close_to_call"] else ""
+    qualifier = (
+        " (no detectable difference: the cheaper default)" if rec["too_close_to_call"] else ""
+    )
     lines = [
         f"verdict{f' for {name}' if name else ''}: {rec['formulation']}{qualifier}",
         f"  {rec['metric']} {rec['compared_at']}"
