@@ -66,6 +66,8 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         key: np.full(shape, np.nan)
         for key in ("unseen", "n_params", "n_classes", "fit", "predict", *METRICS)
     }
+    plain = {metric: np.full(shape, np.nan) for metric in METRICS}
+    has_tuning = False
     for task in grid.tasks:
         if task.formulation != formulation or task.task_id not in results:
             continue
@@ -73,24 +75,15 @@ def _curve(formulation: str, grid: Grid, results: dict[int, dict]) -> Formulatio
         cell = (task.run, task.level)
         for metric in METRICS:
             grids[metric][cell] = result["scores"][metric]
+            plain[metric][cell] = result["scores_plain"][metric]
+        # A job without a record (an engine that could not tune it) keeps NaN in the
+        # tuning arrays; its scores are its plain ones.
+        has_tuning |= result["tuning"] is not None
         grids["unseen"][cell] = result["unseen_labelset_share"]
         grids["n_params"][cell] = result["n_params"]
         grids["n_classes"][cell] = result["n_classes"]
         grids["fit"][cell] = result["fit_seconds"]
         grids["predict"][cell] = result["predict_seconds"]
-    plain = {metric: np.full(shape, np.nan) for metric in METRICS}
-    tuned = [
-        results[t.task_id]
-        for t in grid.tasks
-        if t.formulation == formulation and t.task_id in results
-    ]
-    for task in grid.tasks:
-        if task.formulation == formulation and task.task_id in results:
-            for metric in METRICS:
-                plain[metric][task.run, task.level] = results[task.task_id]["scores_plain"][metric]
-    # A job without a record (an engine that could not tune it) keeps NaN in the tuning
-    # arrays; its scores are its plain ones.
-    has_tuning = any(r["tuning"] is not None for r in tuned)
     return FormulationCurve(
         formulation=formulation,
         train_sizes=grid.train_sizes.astype(np.int64),

@@ -114,13 +114,15 @@ class _SigmoidModel:
             proba[:, self.fitted] = self.head.predict_proba(X)
         return proba
 
-    def plain_predictions(self, X) -> np.ndarray:
-        # Same rule as LogisticRegression.predict: positive when p > 0.5.
-        return (self.label_proba(X) > 0.5).astype(np.uint8)
-
-    def decoded_predictions(self, X, thresholds: dict) -> dict[str, np.ndarray]:
+    def predictions(self, X, thresholds: dict | None):
+        """The plain predictions and, with ``thresholds``, one set per metric, both from
+        one pass of the head over ``X``."""
         proba = self.label_proba(X)
-        return {m: threshold_predictions(proba, t) for m, t in thresholds.items()}
+        # Same rule as LogisticRegression.predict: positive when p > 0.5.
+        plain = (proba > 0.5).astype(np.uint8)
+        if thresholds is None:
+            return plain, None
+        return plain, {m: threshold_predictions(proba, t) for m, t in thresholds.items()}
 
     def r2_cs(self, X, Y: np.ndarray) -> np.ndarray:
         r2 = np.full(Y.shape[1], np.nan)
@@ -146,16 +148,18 @@ class _PowersetModel:
             return np.ones((X.shape[0], 1))
         return self.head.predict_proba(X)
 
-    def plain_predictions(self, X) -> np.ndarray:
-        return self.labelsets[np.argmax(self.class_proba(X), axis=1)]
-
-    def decoded_predictions(self, X, thresholds: dict) -> dict[str, np.ndarray]:
+    def predictions(self, X, thresholds: dict | None):
+        """The plain predictions (argmax) and, with ``thresholds``, one set per metric, both
+        from one pass of the head over ``X``."""
         proba = self.class_proba(X)
+        plain = self.labelsets[np.argmax(proba, axis=1)]
+        if thresholds is None:
+            return plain, None
         marginals = label_marginals(proba, self.labelsets)
         decoded = {m: threshold_predictions(marginals, t) for m, t in thresholds.items()}
         # Subset accuracy asks for the most probable labelset: argmax, not marginals.
-        decoded[Metric.SUBSET_ACCURACY.value] = self.labelsets[np.argmax(proba, axis=1)]
-        return decoded
+        decoded[Metric.SUBSET_ACCURACY.value] = plain
+        return plain, decoded
 
     def r2_cs(self, X, y: np.ndarray) -> float:
         if self.head is None:
@@ -206,8 +210,8 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
         rows = np.arange(len(Y_train))
         if tuning is not None:
             rows = rows if tuning.oof_rows is None else tuning.oof_rows
-            C[fitted] = tuning.C if tuning.C.size == fitted.sum() else tuning.C[0]
-            at_edge[fitted] = tuning.at_edge if tuning.C.size == fitted.sum() else tuning.at_edge[0]
+            # one C per label, or one shared by all (torch): both broadcast
+            C[fitted], at_edge[fitted] = tuning.C, tuning.at_edge
             oof[np.ix_(rows, np.flatnonzero(fitted))] = tuning.oof_proba
         thresholds = choose_thresholds(Y_train[rows], oof[rows])
         return replace(result, C=C, C_at_edge=at_edge, thresholds=thresholds)
@@ -304,10 +308,7 @@ def run_job(X, Y: np.ndarray, task: Task, engine) -> dict:
         fitted = _fit_formulation(engine, task, X_train, Y_train)
         fit_seconds = time.perf_counter() - fit_started
         predict_started = time.perf_counter()
-        Y_plain = fitted.model.plain_predictions(X_test)
-        decoded = None
-        if fitted.thresholds is not None:
-            decoded = fitted.model.decoded_predictions(X_test, fitted.thresholds)
+        Y_plain, decoded = fitted.model.predictions(X_test, fitted.thresholds)
         predict_seconds = time.perf_counter() - predict_started
         scores_plain = _scores(Y_test, Y_plain)
         scores = scores_plain if decoded is None else metric_scores(Y_test, decoded)

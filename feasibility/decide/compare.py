@@ -42,6 +42,7 @@ __all__ = [
     "Plan",
     "min_detectable_difference",
     "overlap_factor",
+    "paired_standard_error",
     "bootstrap_p",
     "extrapolated_comparison",
     "measured_comparison",
@@ -153,6 +154,28 @@ def plan(curves, fits, formulations: list[str], metric: str, target_n: int) -> P
     return Reason(VerdictCode.NO_PAIRED_SIZE, {"metric": metric})
 
 
+def paired_standard_error(
+    differences: np.ndarray, *, test: str, train_size: int, test_size: float
+) -> float:
+    """Standard error of the mean paired difference under ``test``.
+
+    The plain paired t-test: ``s / sqrt(J)``. The corrected resampled t-test (Nadeau &
+    Bengio 2003, Mach. Learn. 52:239): ``s sqrt(1 / J + n_test / n_train)``, because
+    cross-validation runs share training rows.
+
+    Examples
+    --------
+    >>> d = np.array([0.1, 0.12, 0.08])
+    >>> round(paired_standard_error(d, test="paired-t", train_size=80, test_size=20), 5)
+    0.01155
+    """
+    n = differences.size
+    sd = float(np.std(differences, ddof=1)) if n >= 2 else math.nan
+    if test == PairedTest.PAIRED_T:
+        return sd / math.sqrt(n)
+    return sd * math.sqrt(1.0 / n + test_size / max(train_size, 1))
+
+
 def paired_test(
     differences: np.ndarray, *, test: str, train_size: int, test_size: float, level: float
 ) -> tuple[float, float, tuple[float, float], bool]:
@@ -178,9 +201,8 @@ def paired_test(
         _, p_value, _ = stats_w.ttest_mean(0.0)
         low, high = stats_w.tconfint_mean(alpha=1.0 - level)
         return mean, float(p_value), (float(low), float(high)), True
-    # Corrected resampled t-test (Nadeau & Bengio 2003, Mach. Learn. 52:239):
-    # var(mean) = (1 / J + n_test / n_train) s^2 with J runs, t on J - 1 df.
-    se = sd * math.sqrt(1.0 / n + test_size / max(train_size, 1))
+    # Corrected resampled t-test: t on J - 1 df with the corrected standard error.
+    se = paired_standard_error(differences, test=test, train_size=train_size, test_size=test_size)
     t_stat = mean / se
     p_value = float(2.0 * stats.t.sf(abs(t_stat), df=n - 1))
     half = float(stats.t.ppf(0.5 + level / 2.0, df=n - 1)) * se
@@ -289,11 +311,7 @@ def measured_comparison(
     p_adjusted = min(1.0, p_value * setting.n_candidates)
     mde = math.nan
     if testable:
-        sd = float(np.std(diffs, ddof=1))
-        if test == PairedTest.PAIRED_T:
-            se = sd / math.sqrt(n_runs)
-        else:
-            se = sd * math.sqrt(1.0 / n_runs + test_size / max(train_size, 1))
+        se = paired_standard_error(diffs, test=test, train_size=train_size, test_size=test_size)
         mde = min_detectable_difference(se, n_runs - 1, 1.0 - setting.level, POWER)
     comparison = Comparison(
         candidate=candidate,

@@ -17,6 +17,8 @@ network is trained as one model), and the thresholds are chosen on the validatio
 
 from __future__ import annotations
 
+import copy as copy_module
+
 import numpy as np
 
 from .tuning import C_GRID, PATIENCE, TunedFit
@@ -83,14 +85,7 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int):
 
 
 def replace_weight_decay(engine, weight_decay: float):
-    """A copy of ``engine`` with another weight decay."""
-    settings = engine.to_dict()
-    return type(engine)(
-        hidden_layer_sizes=tuple(settings["hidden_layer_sizes"]),
-        max_epochs=settings["max_epochs"],
-        batch_size=settings["batch_size"],
-        learning_rate=settings["learning_rate"],
-        weight_decay=float(weight_decay),
-        patience=settings["patience"],
-        validation_fraction=settings["validation_fraction"],
-    )
+    """A copy of ``engine`` with another weight decay (the engine holds only settings)."""
+    copy = copy_module.copy(engine)
+    copy.weight_decay = float(weight_decay)
+    return copy

@@ -12,8 +12,6 @@ from .format import number, signed
 
 __all__ = ["detectable_text", "verdict_card"]
 
-_DECODING = {"sigmoid": "0.5 per label", "powerset": "argmax", "pruned-powerset": "argmax"}
-
 
 def _interval(c: Mapping) -> str:
     low, high = (float_or_nan(end) for end in c["interval"])
@@ -63,14 +61,15 @@ def _plain_text(verdict: Mapping) -> str | None:
     )
 
 
-def _at_n_text(verdict: Mapping, n_samples: int | None) -> str | None:
+def _at_n_text(verdict: Mapping) -> str | None:
     c = verdict.get("at_dataset_size")
     if not c:
         return None
+    detectable = detectable_text(c)
     return (
         f"At the dataset's own size ({c['train_size']:,} samples, from the fitted curves): "
         f"{c['candidate']} − sigmoid = {signed(c['difference'])}{_interval(c)}"
-        + (f"; {detectable_text(c)}" if detectable_text(c) else "")
+        + (f"; {detectable}" if detectable else "")
         + "."
     )
 
@@ -105,6 +104,6 @@ def verdict_card(recommendation: Mapping) -> dict:
         "difference": _difference(deciding) if deciding else None,
         "detectable": detectable_text(deciding) if deciding else None,
         "plain": _plain_text(verdict),
-        "at_dataset_size": _at_n_text(verdict, recommendation.get("target_n")),
+        "at_dataset_size": _at_n_text(verdict),
         "tuning": [_tuning_text(head) for head in recommendation.get("tuning", ())],
     }
