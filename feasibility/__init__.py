@@ -14,17 +14,64 @@ The pipeline, one stage per module::
     build_report(result, "reports/emotions.html")       # HTML + JSON beside it
 """
 
-from .curves import LearningCurves, learning_curves
-from .dataset import MultilabelDataset
-from .decide import Checklist, Recommendation, build_checklist, recommend
-from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
-from .fit import CurveFits, fit_curves, with_sample_size
-from .io import load
-from .pipeline import run_analysis, run_pipeline
+from typing import TYPE_CHECKING
+
+# ``profile`` is also the name of a subpackage: importing it (as any stage may) would set
+# the package attribute to the module, so the function is bound here, after it.
 from .profile import LabelProfile, profile
-from .report.render import render_html
-from .report.render import write_report as build_report
-from .result import AnalysisResult
+
+# The public names are imported on first use (PEP 562): a job process, or
+# ``feasibility --help``, then loads only the modules it needs, not the report's libraries.
+_LAZY = {
+    "LearningCurves": ".curves",
+    "learning_curves": ".curves",
+    "MultilabelDataset": ".dataset",
+    "Checklist": ".decide",
+    "Recommendation": ".decide",
+    "build_checklist": ".decide",
+    "recommend": ".decide",
+    "DatasetError": ".errors",
+    "FeasibilityError": ".errors",
+    "FeasibilityWarning": ".errors",
+    "ParameterError": ".errors",
+    "CurveFits": ".fit",
+    "fit_curves": ".fit",
+    "with_sample_size": ".fit",
+    "load": ".io",
+    "run_analysis": ".pipeline",
+    "run_pipeline": ".pipeline",
+    "render_html": ".report.render",
+    "build_report": ".report.render",
+    "AnalysisResult": ".result",
+}
+_RENAMED = {"build_report": "write_report"}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'feasibility' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name], __name__), _RENAMED.get(name, name))
+    globals()[name] = value  # once imported, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:
+    from .curves import LearningCurves, learning_curves
+    from .dataset import MultilabelDataset
+    from .decide import Checklist, Recommendation, build_checklist, recommend
+    from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
+    from .fit import CurveFits, fit_curves, with_sample_size
+    from .io import load
+    from .pipeline import run_analysis, run_pipeline
+    from .report.render import render_html
+    from .report.render import write_report as build_report
+    from .result import AnalysisResult
 
 __all__ = [
     "load",

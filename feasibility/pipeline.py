@@ -249,6 +249,8 @@ def _checked_options(
     if target_n is not None and "target_n" not in fit_options:
         n = dataset.n_samples
         fit_options["target_n"] = sorted({n, 10 * n, int(target_n)})
+    if "jobs" in curve_options and "jobs" not in fit_options:
+        fit_options["jobs"] = curve_options["jobs"]  # one --jobs for every stage that can use it
     check_fit_options(fit_options)
     return profile_options, curve_options, fit_options
 

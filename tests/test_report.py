@@ -6,12 +6,14 @@ import json
 import re
 import warnings
 
+import altair as alt
 import numpy as np
 import pytest
 
 from feasibility.dataset import MultilabelDataset
 from feasibility.errors import DatasetError, FeasibilityWarning
 from feasibility.pipeline import RESULT_KEYS, report_paths, run_pipeline
+from feasibility.report.charts import report_charts
 from feasibility.report.render import read_result, render_html, script_json, write_report
 from feasibility.report.text_report import checklist_text, verdict_text
 from feasibility.synthetic import make_latent_class_labels
@@ -148,6 +150,20 @@ def _data_rows(spec) -> list[dict]:
         for value in spec:
             rows += _data_rows(value)
     return rows
+
+
+def test_every_chart_is_valid_vega_lite(result):
+    # The report skips altair's validation for speed; this is where it happens.
+    import jsonschema
+
+    schema = alt.load_schema()
+    charts = report_charts(result)
+    assert len(charts) >= 5
+    for chart in charts:
+        jsonschema.validate(chart["spec"], schema)
+    broken = dict(charts[0]["spec"], mark={"type": "no-such-mark"})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
 
 
 def test_charts_draw_the_result_numbers(result):

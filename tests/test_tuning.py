@@ -10,18 +10,20 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
+from sklearn.metrics import accuracy_score, f1_score, hamming_loss, jaccard_score
 
 from feasibility.curves.decoding import (
     THRESHOLD_GRID,
     choose_thresholds,
     label_marginals,
+    metric_scores,
     threshold_predictions,
 )
 from feasibility.curves.scaling import ColumnScaler, count_columns, make_scaler
 from feasibility.decide.compare import min_detectable_difference, overlap_factor
 from feasibility.engines.linear_path import fit_logistic_columns, fit_softmax
 from feasibility.engines.tuning import C_GRID, inner_folds, tune_sigmoid, tune_softmax
+from feasibility.vocab import Metric
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +148,34 @@ def test_choose_thresholds_breaks_ties_towards_one_half():
     Y = np.array([[1], [0]])
     proba = np.array([[0.9], [0.1]])  # every threshold in (0.1, 0.9) is perfect
     assert choose_thresholds(Y, proba)["f1_micro"] == 0.5
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_metric_scores_are_scikit_learns(seed):
+    rng = np.random.default_rng(seed)
+    Y = (rng.random((40, 5)) < 0.25).astype(np.uint8)
+    Y[:, 4] = 0  # a label never present: macro F1's zero division
+    Y[:3] = 0  # rows without labels: the samples averages' zero division
+    P = {m: (rng.random(Y.shape) < 0.3).astype(np.uint8) for m in Metric}
+    P[Metric.F1_SAMPLES][:2] = 0  # empty predicted on an empty row: a perfect match
+    P[Metric.JACCARD][:2] = 0
+    P[Metric.F1_MACRO][:, 4] = seed % 2  # the absent label predicted everywhere or nowhere
+    expected = {
+        "subset_accuracy": accuracy_score(Y, P[Metric.SUBSET_ACCURACY]),
+        "hamming_loss": hamming_loss(Y, P[Metric.HAMMING_LOSS]),
+        "f1_micro": f1_score(Y, P[Metric.F1_MICRO], average="micro", zero_division=0),
+        "f1_macro": f1_score(Y, P[Metric.F1_MACRO], average="macro", zero_division=0),
+        "f1_samples": f1_score(Y, P[Metric.F1_SAMPLES], average="samples", zero_division=1),
+        "jaccard": jaccard_score(Y, P[Metric.JACCARD], average="samples", zero_division=1),
+    }
+    got = metric_scores(Y, P)
+    assert set(got) == set(expected)
+    for metric, value in expected.items():
+        assert got[metric] == pytest.approx(value, abs=1e-12), metric
+    nothing = {m: np.zeros_like(Y) for m in Metric}
+    assert metric_scores(np.zeros_like(Y), nothing)["f1_micro"] == f1_score(
+        np.zeros_like(Y), np.zeros_like(Y), average="micro", zero_division=0
+    )
 
 
 def test_label_marginals_sum_the_mass_of_the_labelsets_holding_each_label():

@@ -62,20 +62,45 @@ def _unpack(theta: np.ndarray, n_features: int, n_outputs: int):
     return coef, theta[n_features * n_outputs :]
 
 
-def _minimize(
-    objective, theta0: np.ndarray, max_iter: int, n_features: int, n_outputs: int, gtol: float
-):
+def _minimize(objective, start: LinearFit, scale: np.ndarray, max_iter: int, gtol: float):
+    """Minimise ``objective(coef, intercept) -> (value, grad_coef, grad_intercept)`` from
+    ``start``, over ``coef / scale``.
+
+    ``scale`` (n_features, n_outputs) is a diagonal preconditioner: with one C per label,
+    a strongly penalised label's weights have a curvature thousands of times that of the
+    others (and of the intercepts), and plain L-BFGS then crawls, hitting its iteration cap
+    on the whole joint problem. Dividing each weight by ``scale`` makes every curvature
+    about 1; the optimum is the same.
+    """
+    n_features, n_outputs = scale.shape
+
+    def scaled(theta):
+        u, intercept = _unpack(theta, n_features, n_outputs)
+        value, grad_coef, grad_intercept = objective(u * scale, intercept)
+        return value, np.concatenate([(grad_coef * scale).ravel(), grad_intercept])
+
+    theta0 = np.concatenate([(start.coef / scale).ravel(), start.intercept])
     result = minimize(
-        objective,
+        scaled,
         theta0,
         jac=True,
         method="L-BFGS-B",
         options={"maxiter": max_iter, "gtol": gtol, "ftol": 64 * np.finfo(float).eps},
     )
-    coef, intercept = _unpack(result.x, n_features, n_outputs)
+    u, intercept = _unpack(result.x, n_features, n_outputs)
     # status 1 is "iteration limit reached"; anything else converged or stalled at the optimum
     # within floating-point precision (ABNORMAL_TERMINATION after a tiny gradient).
-    return LinearFit(coef.copy(), intercept.copy(), bool(result.status != 1), int(result.nit))
+    return LinearFit(u * scale, intercept.copy(), bool(result.status != 1), int(result.nit))
+
+
+def _preconditioner(X, C: np.ndarray, n: int) -> np.ndarray:
+    """(n_features, n_outputs): brings each weight's approximate curvature, the data
+    term's (a logistic variance of at most 1/4 times the column's mean square) plus the
+    penalty's ``1 / (C n)``, to 1/4, an intercept's. A standardised column at a weak
+    penalty keeps scale 1, and with it the meaning of the gradient tolerance."""
+    square = X.multiply(X) if sp.issparse(X) else X * X
+    data = 0.25 * np.asarray(square.mean(axis=0)).ravel()
+    return 0.5 / np.sqrt(data[:, None] + 1.0 / (np.asarray(C, dtype=float)[None, :] * n))
 
 
 def _as_matrix(X):
@@ -120,18 +145,20 @@ def fit_logistic_columns(
     n_labels = Y.shape[1]
     C = np.broadcast_to(np.asarray(C, dtype=float), (n_labels,))
 
-    def objective(theta):
-        coef, intercept = _unpack(theta, d, n_labels)
+    def objective(coef, intercept):
         Z = np.asarray(X @ coef) + intercept
         # log-loss of a sigmoid: -y log p - (1 - y) log(1 - p), computed stably
         loss = -(Y * log_expit(Z) + (1.0 - Y) * log_expit(-Z))
         R = expit(Z) - Y
         value = (loss.sum() + 0.5 * np.sum(coef * coef / C)) / n
-        grad_coef = (np.asarray(X.T @ R) + coef / C) / n
-        return value, np.concatenate([grad_coef.ravel(), R.sum(axis=0) / n])
+        return value, (np.asarray(X.T @ R) + coef / C) / n, R.sum(axis=0) / n
 
-    theta0 = start.packed() if start is not None else np.zeros(d * n_labels + n_labels)
-    return _minimize(objective, theta0, max_iter, d, n_labels, gtol)
+    if start is None:
+        # the intercept-only optimum: near the solution at small C, where from zeros the
+        # unpenalised intercepts against a stiff penalty make L-BFGS crawl
+        rate = np.clip(Y.mean(axis=0), 0.5 / n, 1.0 - 0.5 / n)
+        start = LinearFit(np.zeros((d, n_labels)), np.log(rate / (1.0 - rate)), True, 0)
+    return _minimize(objective, start, _preconditioner(X, C, n), max_iter, gtol)
 
 
 def fit_softmax(
@@ -175,8 +202,7 @@ def fit_softmax(
     n, d = X.shape
     rows = np.arange(n)
 
-    def objective(theta):
-        coef, intercept = _unpack(theta, d, n_classes)
+    def objective(coef, intercept):
         Z = np.asarray(X @ coef) + intercept
         Z -= Z.max(axis=1, keepdims=True)  # stable: exp of at most 0
         E = np.exp(Z)
@@ -186,8 +212,11 @@ def fit_softmax(
         R = E / norm[:, None]
         R[rows, y] -= 1.0
         value = (loss + 0.5 * np.sum(coef * coef) / C) / n
-        grad_coef = (np.asarray(X.T @ R) + coef / C) / n
-        return value, np.concatenate([grad_coef.ravel(), R.sum(axis=0) / n])
+        return value, (np.asarray(X.T @ R) + coef / C) / n, R.sum(axis=0) / n
 
-    theta0 = start.packed() if start is not None else np.zeros(d * n_classes + n_classes)
-    return _minimize(objective, theta0, max_iter, d, n_classes, gtol)
+    if start is None:
+        # the intercept-only optimum (log class shares), as for the sigmoids
+        counts = np.bincount(y, minlength=n_classes).astype(float)
+        start = LinearFit(np.zeros((d, n_classes)), np.log(np.maximum(counts, 0.5) / n), True, 0)
+    scale = _preconditioner(X, np.full(n_classes, float(C)), n)
+    return _minimize(objective, start, scale, max_iter, gtol)

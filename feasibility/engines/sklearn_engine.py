@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.special import expit, softmax
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.neural_network import MLPClassifier
 
 from ..errors import invalid_parameter
 from ..vocab import MODEL_FAMILIES
 from .tuning import TunedFit, tune_sigmoid, tune_softmax
+
+if TYPE_CHECKING:  # scikit-learn is imported where a fit needs it: it costs a second to load
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
 
 __all__ = ["SklearnEngine", "LinearSigmoidHead", "LinearSoftmaxHead", "EstimatorHead"]
 
@@ -230,11 +232,15 @@ class SklearnEngine:
         return LinearSoftmaxHead(fit.coef, fit.intercept, n_params, tuned.converged), tuned
 
     def _logistic(self, random_state: int) -> LogisticRegression:
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(
             C=self.C, solver="lbfgs", max_iter=self.max_iter, random_state=random_state
         )
 
     def _mlp(self, random_state: int) -> MLPClassifier:
+        from sklearn.neural_network import MLPClassifier
+
         return MLPClassifier(
             hidden_layer_sizes=self.hidden_layer_sizes,
             alpha=self.alpha,
@@ -258,7 +264,7 @@ class SklearnEngine:
         """
         Y = np.asarray(Y)
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", _convergence_warning())
             if self.model == "mlp":
                 mlp = self._mlp(random_state).fit(X, Y)
             else:
@@ -291,7 +297,7 @@ class SklearnEngine:
         """
         y = np.asarray(y)
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
+            warnings.simplefilter("always", _convergence_warning())
             # A powerset often has more classes than half its rows; that is the point of
             # the comparison, not a sign that y is a regression target.
             warnings.filterwarnings("ignore", message="The number of unique classes is greater")
@@ -304,8 +310,15 @@ class SklearnEngine:
         return EstimatorHead(estimator, int(n_classes), n_params, _converged(caught))
 
 
+def _convergence_warning() -> type[Warning]:
+    from sklearn.exceptions import ConvergenceWarning
+
+    return ConvergenceWarning
+
+
 def _converged(caught) -> bool:
     """Return whether no ConvergenceWarning was caught; pass every other warning on."""
+    ConvergenceWarning = _convergence_warning()  # noqa: N806 (the class, by its name)
     # Convergence is reported through the head's ``converged`` flag (the experiment counts
     # the fits that hit ``max_iter`` and says so once); other warnings go on unchanged.
     for w in caught:

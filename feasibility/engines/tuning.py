@@ -170,7 +170,8 @@ def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
     Y_train = Y[train]
     varies = Y_train.min(axis=0) != Y_train.max(axis=0)
     d, n_labels = X.shape[1], Y.shape[1]
-    if start is None:
+    first = start is None  # the first C: the solver starts at the intercept-only optimum
+    if first:
         start = LinearFit(np.zeros((d, n_labels)), np.zeros(n_labels), True, 0)
     coef, intercept = start.coef.copy(), start.intercept.copy()
     proba = np.empty((len(val), n_labels))
@@ -178,7 +179,7 @@ def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
     proba[:, ~varies] = (Y_train[:, ~varies].sum(axis=0) + 0.5) / (len(train) + 1.0)
     converged = True
     if varies.any():
-        part_start = LinearFit(coef[:, varies], intercept[varies], True, 0)
+        part_start = None if first else LinearFit(coef[:, varies], intercept[varies], True, 0)
         part = fit_logistic_columns(
             X[train],
             Y_train[:, varies],

@@ -40,6 +40,7 @@ _CONSTRAINTS = {
     "n_bootstrap": [Interval(Integral, 0, None, closed="left")],
     "confidence": [Interval(Real, 0, 1, closed="neither")],
     "max_train_size": [None, Interval(Integral, 1, None, closed="left")],
+    "jobs": [None, Check(lambda v: is_int(v) and v != 0, "a non-zero int")],
     "target_n": [
         None,
         Check(
@@ -124,6 +125,9 @@ class FitOptions:
         Fit only sizes <= this (the self-backtest of the extrapolation).
     random_state : int, default=0
         Seed of the bootstrap.
+    jobs : int, optional
+        Processes the curves are fitted in (joblib's convention: -1 all cores); None: all
+        cores. The numbers do not depend on it.
     """
 
     target_n: Sequence[int] | None = None
@@ -133,6 +137,7 @@ class FitOptions:
     confidence: float = 0.90
     max_train_size: int | None = None
     random_state: int = 0
+    jobs: int | None = None
 
     def __post_init__(self) -> None:
         check_fit_params(
@@ -143,6 +148,7 @@ class FitOptions:
                 "max_train_size": self.max_train_size,
                 "target_n": self.target_n,
                 "target": self.target,
+                "jobs": self.jobs,
             }
         )
 

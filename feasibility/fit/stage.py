@@ -30,6 +30,7 @@ def fit_curves(
     confidence: float = FitOptions.confidence,
     max_train_size: int | None = FitOptions.max_train_size,
     random_state: int = FitOptions.random_state,
+    jobs: int | None = FitOptions.jobs,
 ) -> CurveFits:
     """Fit, select and extrapolate every learning curve of a :class:`LearningCurves`.
 
@@ -55,7 +56,7 @@ def fit_curves(
     ----------
     curves : LearningCurves
         Output of :func:`feasibility.curves.learning_curves`.
-    target_n, target, models, n_bootstrap, confidence, max_train_size, random_state
+    target_n, target, models, n_bootstrap, confidence, max_train_size, random_state, jobs
         The options, with their defaults and meaning in :class:`~feasibility.fit.FitOptions`.
 
     Returns
@@ -86,6 +87,7 @@ def fit_curves(
         confidence=confidence,
         max_train_size=max_train_size,
         random_state=random_state,
+        jobs=jobs,
     )
     targets = options.targets
     fits, coverage, notes = _fit_all(curves, options, targets)
@@ -166,39 +168,54 @@ def _fit_all(
         "max_train_size": options.max_train_size,
         "target_n": [int(n) for n in options.target_n],
     }
-    notes: list[FitNote] = []
-    fits: dict[str, dict[str, CurveFit]] = {}
-    coverage: dict[str, CurveFit] = {}
+    # every curve is its own problem: fitted in parallel, assembled in a fixed order
+    tasks = []
     for formulation in [f for f in FORMULATIONS if f in curves.curves]:
         curve = curves.curves[formulation]
-        fits[formulation] = {}
         for metric in [m for m in METRICS if m in curve.scores]:
-            fit = _fit_curve(
-                curve.train_sizes,
-                curve.scores[metric],
-                formulation=formulation,
-                metric=metric,
-                higher_is_better=metric not in LOSS_METRICS,
-                target=targets.get(metric),
-                **common,
-            )
-            fits[formulation][metric] = fit
-            notes.extend(about_curve(note, formulation, metric) for note in fit.notes)
+            tasks.append((formulation, metric, curve.scores[metric], metric not in LOSS_METRICS))
         if formulation != "sigmoid":
             # share of test samples whose labelset was seen in training: a ceiling on the
             # softmax's subset accuracy
-            fit = _fit_curve(
-                curve.train_sizes,
-                1.0 - np.asarray(curve.unseen_labelset_share, dtype=float),
-                formulation=formulation,
-                metric=COVERAGE,
-                higher_is_better=True,
-                target=targets.get(COVERAGE),
-                **common,
-            )
+            share = 1.0 - np.asarray(curve.unseen_labelset_share, dtype=float)
+            tasks.append((formulation, COVERAGE, share, True))
+
+    def fit_one(formulation, metric, values, higher_is_better):
+        sizes = curves.curves[formulation].train_sizes
+        return _fit_curve(
+            sizes,
+            values,
+            formulation=formulation,
+            metric=metric,
+            higher_is_better=higher_is_better,
+            target=targets.get(metric),
+            **common,
+        )
+
+    results = _map(fit_one, tasks, options.jobs)
+    notes: list[FitNote] = []
+    fits: dict[str, dict[str, CurveFit]] = {}
+    coverage: dict[str, CurveFit] = {}
+    for (formulation, metric, _, _), fit in zip(tasks, results):
+        if metric == COVERAGE:
             coverage[formulation] = fit
-            notes.extend(about_curve(note, formulation, COVERAGE) for note in fit.notes)
+        else:
+            fits.setdefault(formulation, {})[metric] = fit
+        notes.extend(about_curve(note, formulation, metric) for note in fit.notes)
+    for formulation in curves.curves:
+        fits.setdefault(formulation, {})
     return fits, coverage, notes
+
+
+def _map(function, tasks: list[tuple], jobs: int | None) -> list:
+    """``function(*task)`` for every task, in joblib's processes when there are several
+    cores and tasks (the fits are numpy-bound and independent), in order."""
+    from joblib import Parallel, delayed, effective_n_jobs
+
+    n_jobs = min(int(effective_n_jobs(-1 if jobs is None else jobs)), len(tasks))
+    if n_jobs <= 1:
+        return [function(*task) for task in tasks]
+    return Parallel(n_jobs=n_jobs, backend="loky")(delayed(function)(*task) for task in tasks)
 
 
 def _crossovers(

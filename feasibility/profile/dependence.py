@@ -7,8 +7,7 @@ from enum import StrEnum
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import special, stats
-from statsmodels.stats.multitest import multipletests
+from scipy import special
 
 from .._json import fields_dict
 from ._restore import restore
@@ -189,6 +188,8 @@ def fisher_two_sided_p_values(
         if (~inside).any():
             far = np.flatnonzero(~inside)
             M, Rf, Cf = n, R[start + far], C[start + far]
+            from scipy import stats  # loaded when needed: a second to import
+
             observed[far] = stats.hypergeom.pmf(xc[far], M, Rf, Cf)
             p[far] = stats.hypergeom.sf(xc[far] - 1, M, Rf, Cf)
         threshold = observed * (1 + _FISHER_RELATIVE_TOLERANCE)
@@ -248,6 +249,8 @@ def _pair_table(counts: np.ndarray, label_counts: np.ndarray, n: int, alpha: flo
     dependent = np.zeros(both.size, dtype=bool)
     if testable.any():
         # Benjamini-Hochberg over every testable pair (statsmodels fdr_bh).
+        from statsmodels.stats.multitest import multipletests  # a second to import
+
         reject, adjusted, _, _ = multipletests(p_values[testable], alpha=alpha, method="fdr_bh")
         q_values[testable] = adjusted
         dependent[testable] = reject

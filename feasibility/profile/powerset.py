@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import stats
 
 from .._json import fields_dict, float_or_nan, json_safe
 from ._restore import restore
@@ -226,6 +225,8 @@ def unseen_labelsets(counts: np.ndarray, n_samples: int) -> UnseenStats:
     # Efron-Thisted (1976): sum_{k<=r} (-1)^(k+1) t^k N_k P(Bin(r, 1/(1+t)) >= k), t = 1.
     r = EFRON_THISTED_TERMS
     kk = np.arange(1, r + 1)
+    from scipy import stats  # loaded when needed: a second to import
+
     weights = stats.binom.sf(kk - 1, r, 0.5)
     smoothed = float((signs[kk] * n_k[kk] * weights).sum())
     return UnseenStats(

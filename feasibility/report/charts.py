@@ -8,6 +8,9 @@ re-rendered from its JSON. Each function returns a Vega-Lite spec as a plain dic
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import altair as alt
 
 from ..vocab import FORMULATIONS
@@ -20,7 +23,9 @@ _WIDTH = 560
 
 
 def _spec(chart: alt.TopLevelMixin) -> dict:
-    spec = chart.to_dict()
+    # Validating against the Vega-Lite schema takes seconds per report; the tests validate
+    # every chart the report draws instead (test_report.py).
+    spec = chart.to_dict(validate=False)
     spec.pop("$schema", None)
     return spec
 
@@ -222,11 +227,44 @@ def samples_per_class_chart(profile: dict, *, prune_min_count: int, min_positive
     return _spec(chart.properties(width=_WIDTH, height=150))
 
 
+#: Stand-ins for the texts of a curve chart in its template (see :func:`_curve_template`).
+_Y_TITLE, _TITLE = "\x00y-title", "\x00title"
+
+
 def _curve_layers(
     observed: list[dict], band: list[dict], y_title: str, x_marks: list[dict], title: str
 ) -> dict:
+    """A learning-curve chart: the template with this chart's data and titles.
+
+    altair builds the layered chart in about 0.4 s; a report draws seven, which differ only
+    in their rows and two titles, so altair builds it once and the rows go into the spec's
+    named ``datasets``.
+    """
+    spec = _substitute(copy.deepcopy(_curve_template()), {_Y_TITLE: y_title, _TITLE: title})
+    spec["datasets"] = {
+        "band": band,
+        "observed": observed,
+        "errorbars": [row for row in observed if row["std"] is not None],
+        "marks": x_marks,
+    }
+    return spec
+
+
+def _substitute(value, texts: dict[str, str]):
+    """``value`` with every string equal to a key of ``texts`` replaced by its value."""
+    if isinstance(value, dict):
+        return {key: _substitute(item, texts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_substitute(item, texts) for item in value]
+    return texts.get(value, value) if isinstance(value, str) else value
+
+
+@functools.cache
+def _curve_template() -> dict:
+    """The layered curve chart over the named datasets, with stand-in titles."""
+    y_title, title = _Y_TITLE, _TITLE
     x = alt.X("n:Q", scale=alt.Scale(type="log"), title="training samples (log)")
-    base_band = alt.Chart(alt.Data(values=band))
+    base_band = alt.Chart(alt.NamedData(name="band"))
     area = base_band.mark_area(opacity=0.18).encode(
         x=x, y=alt.Y("low:Q", title=y_title), y2="high:Q", color=_color()
     )
@@ -249,7 +287,7 @@ def _curve_layers(
             alt.Tooltip("high:Q", title="band high", format=".3f"),
         ],
     )
-    base_obs = alt.Chart(alt.Data(values=observed))
+    base_obs = alt.Chart(alt.NamedData(name="observed"))
     points = base_obs.mark_point(filled=True, size=40).encode(
         x=x,
         y=alt.Y("mean:Q", title=y_title),
@@ -263,17 +301,17 @@ def _curve_layers(
     )
     # mean +- 1 sd drawn by Vega-Lite from the two stored fields (pre-computed error bars).
     bars = (
-        alt.Chart(alt.Data(values=[row for row in observed if row["std"] is not None]))
+        alt.Chart(alt.NamedData(name="errorbars"))
         .mark_errorbar()
         .encode(x=x, y=alt.Y("mean:Q", title=y_title), yError="std:Q", color=_color())
     )
     rules = (
-        alt.Chart(alt.Data(values=x_marks))
+        alt.Chart(alt.NamedData(name="marks"))
         .mark_rule(color="#444", strokeDash=[2, 2])
         .encode(x="n:Q", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("n:Q", format=",")])
     )
     labels = (
-        alt.Chart(alt.Data(values=x_marks))
+        alt.Chart(alt.NamedData(name="marks"))
         .mark_text(align="left", dx=3, dy=-4, fontSize=10, color="#444")
         .encode(x="n:Q", y=alt.value(8), text="what:N")
     )

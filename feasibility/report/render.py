@@ -9,6 +9,7 @@ name from the data goes through jinja2's autoescaping; JSON inside ``<script>`` 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -20,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from .._files import write_files_atomically
+from ..curves.cache import default_cache_dir
 from ..errors import DatasetError, ParameterError
 from ..result import RESULT_KEYS
 from . import format as fmt
@@ -63,16 +65,34 @@ def script_json(value) -> Markup:
 
 @functools.lru_cache(maxsize=1)
 def _javascript_bundle() -> str:
-    """Vega + Vega-Lite + vega-embed in one script, matching altair's Vega-Lite version."""
+    """Vega + Vega-Lite + vega-embed in one script, matching altair's Vega-Lite version.
+
+    vl-convert builds the bundle in about 2.5 s; it depends only on the two versions, so it
+    is kept in the cache folder (written atomically; a folder that cannot be written only
+    costs the rebuild).
+    """
     import vl_convert
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     versions = vl_convert.get_vegalite_versions()
-    bundle = vl_convert.javascript_bundle(
-        vl_version=major_minor if major_minor in versions else versions[-1]
-    )
+    vl_version = major_minor if major_minor in versions else versions[-1]
+    cached = default_cache_dir() / f"vega-bundle-{vl_convert.__version__}-vl{vl_version}.js"
+    try:
+        bundle = cached.read_text(encoding="utf-8")
+        if _BUNDLE_MARKER in bundle:
+            return bundle
+    except (OSError, UnicodeDecodeError):
+        pass
+    bundle = vl_convert.javascript_bundle(vl_version=vl_version)
     # A closing tag inside the inlined library would end the <script> element early.
-    return bundle.replace("</script", "<\\/script")
+    bundle = bundle.replace("</script", "<\\/script")
+    with contextlib.suppress(OSError, DatasetError):
+        write_files_atomically({cached: bundle}, what="chart library cache")
+    return bundle
+
+
+#: Present in every complete bundle (vega-embed's global), absent from a truncated file.
+_BUNDLE_MARKER = "window.vegaEmbed="
 
 
 def _environment() -> jinja2.Environment:
