@@ -22,6 +22,7 @@ from feasibility.curves.decoding import (
 from feasibility.curves.scaling import ColumnScaler, count_columns, make_scaler
 from feasibility.decide.compare import min_detectable_difference, overlap_factor
 from feasibility.engines.linear_path import fit_logistic_columns, fit_softmax
+from feasibility.engines.sklearn_engine import SklearnEngine
 from feasibility.engines.tuning import C_GRID, inner_folds, tune_sigmoid, tune_softmax
 from feasibility.vocab import Metric
 
@@ -123,6 +124,33 @@ def test_tune_softmax_handles_a_class_seen_once():
     y[0] = 2  # one row of a third class: absent from two inner training parts
     tuned = tune_softmax(X, y, 3, seed=0)
     assert np.isfinite(tuned.oof_proba).all() and tuned.fit.coef.shape == (3, 3)
+
+
+# -- the MLP's alpha ----------------------------------------------------------------------------
+
+
+def test_mlp_alpha_is_tuned_on_validation_rows_and_follows_the_signal():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(240, 6))
+    signal = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0]).astype(np.uint8)
+    noise = (rng.random((240, 2)) < 0.5).astype(np.uint8)
+    engine = SklearnEngine("mlp", hidden_layer_sizes=(16,), max_iter=200)
+    head, signal_tuning = engine.tune_sigmoid(X, signal, random_state=0)
+    _, noise_tuning = engine.tune_sigmoid(X, noise, random_state=0)
+    # rows the network did not train on during the walk: a third of them, each once
+    rows = signal_tuning.oof_rows
+    assert len(rows) == 80 and len(set(rows.tolist())) == 80
+    assert signal_tuning.oof_proba.shape == (80, 2)
+    assert signal_tuning.C.shape == (1,) and signal_tuning.C[0] in C_GRID
+    # labels that are noise want the strongest penalty the grid offers, signal a weaker one
+    assert noise_tuning.C[0] <= 1e-3 < signal_tuning.C[0]
+    assert head.predict_proba(X).shape == (240, 2)
+    y = signal[:, 0] + 2 * signal[:, 1]  # four classes
+    softmax_head, softmax_tuning = engine.tune_softmax(X, y, n_classes=4, random_state=0)
+    assert softmax_tuning.oof_proba.shape == (80, 4)
+    np.testing.assert_allclose(softmax_tuning.oof_proba.sum(axis=1), 1.0)
+    assert softmax_tuning.C[0] > 1e-3
+    assert softmax_head.estimator.alpha == pytest.approx(1.0 / softmax_tuning.C[0])
 
 
 # -- decoding ------------------------------------------------------------------------------------

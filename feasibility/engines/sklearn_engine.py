@@ -19,6 +19,7 @@ from scipy.special import expit, softmax
 
 from ..errors import invalid_parameter
 from ..vocab import MODEL_FAMILIES
+from .mlp_tuning import tune_mlp_sigmoid, tune_mlp_softmax
 from .tuning import TunedFit, tune_sigmoid, tune_softmax
 
 if TYPE_CHECKING:  # scikit-learn is imported where a fit needs it: it costs a second to load
@@ -125,9 +126,11 @@ class SklearnEngine:
     hidden_layer_sizes : tuple of int, default=(100,)
         Hidden layers of the MLP (ignored for ``"linear"``).
     C : float, default=1.0
-        Inverse L2 penalty of the logistic regressions (scikit-learn's default).
+        Inverse L2 penalty of the logistic regressions (scikit-learn's default) in
+        :meth:`fit_sigmoid` and :meth:`fit_softmax`; the tuned fits choose it.
     alpha : float, default=1e-4
-        L2 penalty of the MLP (scikit-learn's default).
+        L2 penalty of the MLP (scikit-learn's default) in :meth:`fit_sigmoid` and
+        :meth:`fit_softmax`; the tuned fits choose it (see :attr:`tunes`).
     max_iter : int or None, default=None
         Iteration cap: lbfgs iterations for ``"linear"`` (default 300), epochs for
         ``"mlp"`` (default 200, scikit-learn's). The same for both heads.
@@ -198,21 +201,30 @@ class SklearnEngine:
             "max_iter": self.max_iter,
         }
 
-    @property
-    def tunes(self) -> bool:
-        """Whether :meth:`tune_sigmoid` and :meth:`tune_softmax` choose C on inner folds
-        (the linear model; the MLP is fitted at its fixed ``alpha``)."""
-        return self.model == "linear"
+    #: :meth:`tune_sigmoid` and :meth:`tune_softmax` choose the penalty on inner data: C
+    #: on inner folds for the linear heads, the MLP's alpha (= 1 / C, on the same grid) on
+    #: a validation split (:mod:`~feasibility.engines.mlp_tuning`).
+    tunes = True
 
     def tune_sigmoid(self, X, Y: np.ndarray, *, random_state: int):
         """Fit one sigmoid per column of ``Y``, each at the C its inner folds chose.
 
         Returns
         -------
-        head : LinearSigmoidHead
+        head : LinearSigmoidHead or EstimatorHead
         tuning : TunedFit
-            The chosen C per label and the out-of-fold probabilities.
+            The chosen C per label (one shared C, ``1 / alpha``, for the MLP) and the
+            out-of-fold (MLP: validation) probabilities.
         """
+        if self.model == "mlp":
+            Y = np.asarray(Y)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", _convergence_warning())
+                mlp, tuned = tune_mlp_sigmoid(
+                    lambda: self._mlp(random_state), X, Y, seed=random_state
+                )
+            head = EstimatorHead(mlp, Y.shape[1], _mlp_n_params(mlp), _converged(caught))
+            return head, tuned
         tuned: TunedFit = tune_sigmoid(X, Y, seed=random_state, max_iter=self.max_iter)
         fit = tuned.fit
         n_params = int(fit.coef.size + fit.intercept.size)
@@ -223,9 +235,18 @@ class SklearnEngine:
 
         Returns
         -------
-        head : LinearSoftmaxHead
+        head : LinearSoftmaxHead or EstimatorHead
         tuning : TunedFit
         """
+        if self.model == "mlp":
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", _convergence_warning())
+                warnings.filterwarnings("ignore", message="The number of unique classes is greater")
+                mlp, tuned = tune_mlp_softmax(
+                    lambda: self._mlp(random_state), X, y, int(n_classes), seed=random_state
+                )
+            head = EstimatorHead(mlp, int(n_classes), _mlp_n_params(mlp), _converged(caught))
+            return head, tuned
         tuned = tune_softmax(X, y, int(n_classes), seed=random_state, max_iter=self.max_iter)
         fit = tuned.fit
         n_params = int(fit.coef.size + fit.intercept.size)

@@ -21,7 +21,17 @@ from scipy.special import expit, softmax
 
 from .linear_path import LinearFit, fit_logistic_columns, fit_softmax
 
-__all__ = ["C_GRID", "INNER_FOLDS", "TunedFit", "inner_folds", "tune_sigmoid", "tune_softmax"]
+__all__ = [
+    "C_GRID",
+    "INNER_FOLDS",
+    "PathWalk",
+    "TunedFit",
+    "bernoulli_ll",
+    "grid_edge",
+    "inner_folds",
+    "tune_sigmoid",
+    "tune_softmax",
+]
 
 #: The inverse penalties tried: 1e-5 .. 1e4, one per decade (a heavily pruned or many-class
 #: softmax on few rows can want C = 1e-4 or less).
@@ -95,7 +105,7 @@ def inner_folds(n_samples: int, n_folds: int, seed: int) -> list[tuple[np.ndarra
     ]
 
 
-class _Walk:
+class PathWalk:
     """Per-output bookkeeping of the walk up the grid: best likelihood, its C, patience."""
 
     def __init__(self, n_outputs: int):
@@ -138,7 +148,7 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     n, n_labels = Y.shape
     folds = inner_folds(n, INNER_FOLDS, seed)
     starts: list[LinearFit | None] = [None] * len(folds)
-    walk = _Walk(n_labels)
+    walk = PathWalk(n_labels)
     oof_best = np.full((n, n_labels), np.nan)
     # the mean of the folds' weights at each label's best C: where the final refit starts
     coef_best = np.zeros((X.shape[1], n_labels))
@@ -152,7 +162,7 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
             oof[val] = proba
             coef_mean += fit.coef / len(folds)
             intercept_mean += fit.intercept / len(folds)
-        better = walk.update(index, _bernoulli_ll(oof, Y))
+        better = walk.update(index, bernoulli_ll(oof, Y))
         oof_best[:, better] = oof[:, better]
         coef_best[:, better], intercept_best[better] = coef_mean[:, better], intercept_mean[better]
         if walk.done():
@@ -162,7 +172,7 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     # All labels are one L-BFGS problem, with n_labels times the parameters of one: more
     # iterations than a single logistic regression's cap.
     final = fit_logistic_columns(X, Y, C_chosen, start=start, max_iter=3 * max_iter)
-    return TunedFit(final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged))
+    return TunedFit(final, C_chosen, grid_edge(walk.best_index), oof_best, bool(final.converged))
 
 
 def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
@@ -216,7 +226,7 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
     n = len(y)
     folds = inner_folds(n, INNER_FOLDS, seed)
     starts: list[LinearFit | None] = [None] * len(folds)
-    walk = _Walk(1)
+    walk = PathWalk(1)
     oof_best = np.zeros((n, n_classes))
     start_best: LinearFit | None = None
     for index, C in enumerate(C_GRID):
@@ -251,7 +261,7 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
             break
     C_chosen = C_GRID[walk.best_index]
     final = fit_softmax(X, y, n_classes, float(C_chosen[0]), start=start_best, max_iter=max_iter)
-    return TunedFit(final, C_chosen, _at_edge(walk.best_index), oof_best, bool(final.converged))
+    return TunedFit(final, C_chosen, grid_edge(walk.best_index), oof_best, bool(final.converged))
 
 
 def _mean_start(coef_sum, intercept_sum, seen_count) -> LinearFit:
@@ -265,11 +275,12 @@ def _mean_start(coef_sum, intercept_sum, seen_count) -> LinearFit:
     return LinearFit(coef_sum / count, intercept, True, 0)
 
 
-def _bernoulli_ll(proba: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def bernoulli_ll(proba: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """Per-column log-likelihood of 0/1 ``Y`` under ``proba``."""
     p = np.clip(proba, _EPS, 1.0 - _EPS)
     return (Y * np.log(p) + (1.0 - Y) * np.log1p(-p)).sum(axis=0)
 
 
-def _at_edge(best_index: np.ndarray) -> np.ndarray:
+def grid_edge(best_index: np.ndarray) -> np.ndarray:
+    """Whether each chosen grid index is the first or last (the optimum may lie beyond)."""
     return (best_index == 0) | (best_index == len(C_GRID) - 1)
