@@ -325,3 +325,17 @@ def test_heads_agree_with_scikit_learn_on_emotions():
         )
     assert abs(np.mean(differences["f1_micro"])) < 0.05
     assert abs(np.mean(differences["subset_accuracy"])) < 0.05
+
+
+def test_tuned_softmax_validates_whole_groups():
+    # the pruned powerset's copies of one row (same group) never straddle the split
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 4)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64) + (X[:, 1] > 0)
+    groups = np.repeat(np.arange(60), 2)  # every row twice
+    engine = TorchEngine(max_epochs=3, validation_fraction=0.25)
+    head, tuning = engine.tune_softmax(X, y, n_classes=3, random_state=0, groups=groups)
+    validated = set(groups[tuning.oof_rows].tolist())
+    assert validated and not validated & set(groups[np.setdiff1d(np.arange(120), tuning.oof_rows)])
+    assert len(tuning.oof_rows) == 2 * len(validated)  # both copies of each validated row
+    assert tuning.oof_proba.shape == (len(tuning.oof_rows), 3)

@@ -126,6 +126,19 @@ def test_tune_softmax_handles_a_class_seen_once():
     assert np.isfinite(tuned.oof_proba).all() and tuned.fit.coef.shape == (3, 3)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_grouped_inner_folds_keep_the_copies_of_a_row_together(seed):
+    # a pruned powerset repeats a row once per frequent labelset it is split into
+    groups = np.random.default_rng(seed).integers(0, 40, size=90)
+    folds = inner_folds(90, 3, seed=seed, groups=groups)
+    assert len(folds) == 3
+    validation = np.concatenate([v for _, v in folds])
+    assert sorted(validation.tolist()) == list(range(90))  # every row validated once
+    for train, val in folds:
+        assert not set(groups[train]) & set(groups[val])
+        assert sorted(np.concatenate([train, val]).tolist()) == list(range(90))
+
+
 # -- the MLP's alpha ----------------------------------------------------------------------------
 
 

@@ -225,7 +225,12 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
     X_rows = X_train if min_count == 1 else X_train[rows]
     if len(labelsets) >= 2 and tunes:
         head, tuning = engine.tune_softmax(
-            X_rows, y, n_classes=len(labelsets), random_state=task.random_state
+            X_rows,
+            y,
+            n_classes=len(labelsets),
+            random_state=task.random_state,
+            # a row split into several frequent labelsets stays on one side of inner splits
+            groups=None if min_count == 1 else rows,
         )
     elif len(labelsets) >= 2:
         head = engine.fit_softmax(

@@ -29,9 +29,9 @@ __all__ = ["tune_mlp_sigmoid", "tune_mlp_softmax"]
 _EPS = 1e-15
 
 
-def _walk(make_mlp, X, targets, val_ll, seed: int):
+def _walk(make_mlp, X, targets, val_ll, seed: int, groups=None):
     """Walk the grid on one split; return (chosen index, its validation output, rows)."""
-    train, val = inner_folds(X.shape[0], INNER_FOLDS, seed)[0]
+    train, val = inner_folds(X.shape[0], INNER_FOLDS, seed, groups)[0]
     walk = PathWalk(1)
     best_output = None
     # from scikit-learn's own alpha (1e-4, the grid's weakest penalty) towards stronger ones
@@ -76,7 +76,7 @@ def tune_mlp_sigmoid(make_mlp, X, Y: np.ndarray, *, seed: int):
     return network, _tuned(index, proba, val)
 
 
-def tune_mlp_softmax(make_mlp, X, y: np.ndarray, n_classes: int, *, seed: int):
+def tune_mlp_softmax(make_mlp, X, y: np.ndarray, n_classes: int, *, seed: int, groups=None):
     """Tune the softmax network's alpha, then refit it on all rows.
 
     Parameters
@@ -86,6 +86,8 @@ def tune_mlp_softmax(make_mlp, X, y: np.ndarray, n_classes: int, *, seed: int):
     y : ndarray of shape (n_samples,), int in ``[0, n_classes)``
     n_classes : int
     seed : int
+    groups : ndarray of shape (n_samples,), optional
+        Rows of one group stay on one side of the split.
 
     Returns
     -------
@@ -104,7 +106,7 @@ def tune_mlp_softmax(make_mlp, X, y: np.ndarray, n_classes: int, *, seed: int):
         taken = np.clip(proba[np.arange(len(y_val)), y_val], _EPS, 1.0)
         return float(np.log(taken).sum()), proba
 
-    index, proba, val = _walk(make_mlp, X, y, val_ll, seed)
+    index, proba, val = _walk(make_mlp, X, y, val_ll, seed, groups)
     network = make_mlp().set_params(alpha=1.0 / float(C_GRID[index])).fit(X, y)
     return network, _tuned(index, proba, val)
 

@@ -230,8 +230,11 @@ class SklearnEngine:
         n_params = int(fit.coef.size + fit.intercept.size)
         return LinearSigmoidHead(fit.coef, fit.intercept, n_params, tuned.converged), tuned
 
-    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int):
+    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int, groups=None):
         """Fit one softmax over ``n_classes`` class ids at the C its inner folds chose.
+
+        ``groups`` (one id per row, optional) keeps the copies of a row on one side of
+        every inner split.
 
         Returns
         -------
@@ -243,11 +246,18 @@ class SklearnEngine:
                 warnings.simplefilter("always", _convergence_warning())
                 warnings.filterwarnings("ignore", message="The number of unique classes is greater")
                 mlp, tuned = tune_mlp_softmax(
-                    lambda: self._mlp(random_state), X, y, int(n_classes), seed=random_state
+                    lambda: self._mlp(random_state),
+                    X,
+                    y,
+                    int(n_classes),
+                    seed=random_state,
+                    groups=groups,
                 )
             head = EstimatorHead(mlp, int(n_classes), _mlp_n_params(mlp), _converged(caught))
             return head, tuned
-        tuned = tune_softmax(X, y, int(n_classes), seed=random_state, max_iter=self.max_iter)
+        tuned = tune_softmax(
+            X, y, int(n_classes), seed=random_state, max_iter=self.max_iter, groups=groups
+        )
         fit = tuned.fit
         n_params = int(fit.coef.size + fit.intercept.size)
         return LinearSoftmaxHead(fit.coef, fit.intercept, n_params, tuned.converged), tuned

@@ -222,16 +222,20 @@ class TorchEngine:
             random_state=random_state,
         )
 
-    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int):
-        """Fit the softmax head at the weight decay its validation rows choose."""
+    def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int, groups=None):
+        """Fit the softmax head at the weight decay its validation rows choose (the rows
+        of one of ``groups`` stay on one side of the validation split)."""
         from .torch_tuning import tune_torch_head
 
         return tune_torch_head(
             self,
-            lambda engine: engine.fit_softmax(X, y, n_classes=n_classes, random_state=random_state),
+            lambda engine: engine.fit_softmax(
+                X, y, n_classes=n_classes, random_state=random_state, groups=groups
+            ),
             X,
             len(y),
             random_state=random_state,
+            groups=groups,
         )
 
     def fit_sigmoid(self, X, Y: np.ndarray, *, random_state: int) -> TorchHead:
@@ -273,7 +277,9 @@ class TorchEngine:
 
         return self._fit("sigmoid", rows, targets, Y.shape[1], prior, loss, random_state)
 
-    def fit_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int) -> TorchHead:
+    def fit_softmax(
+        self, X, y: np.ndarray, *, n_classes: int, random_state: int, groups=None
+    ) -> TorchHead:
         """Fit a softmax over ``n_classes`` classes with cross-entropy.
 
         Parameters
@@ -286,6 +292,8 @@ class TorchEngine:
             Number of softmax outputs, >= 2 (classes without rows are allowed).
         random_state : int
             Seed of the initial weights, the validation split and the batch order.
+        groups : ndarray of shape (n_samples,), optional
+            The rows of one group go to the same side of the validation split.
 
         Returns
         -------
@@ -313,11 +321,19 @@ class TorchEngine:
             return torch.log((counts.double() + 0.5) / (len(fit_rows) + 0.5 * n_classes)).float()
 
         return self._fit(
-            "softmax", rows, targets, int(n_classes), prior, F.cross_entropy, random_state
+            "softmax", rows, targets, int(n_classes), prior, F.cross_entropy, random_state, groups
         )
 
-    def _split(self, n_rows: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Return (fit rows, validation rows); no validation rows when there are too few rows."""
+    def _split(
+        self, n_rows: int, rng: np.random.Generator, groups=None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return (fit rows, validation rows); no validation rows when there are too few
+        rows. With ``groups``, whole groups go to validation."""
+        if groups is not None:
+            unique, inverse = np.unique(np.asarray(groups), return_inverse=True)
+            chosen = self._split(len(unique), rng)[1]
+            in_validation = np.isin(inverse.ravel(), chosen)
+            return np.flatnonzero(~in_validation), np.flatnonzero(in_validation)
         n_validation = int(round(self.validation_fraction * n_rows))
         if self.validation_fraction > 0:
             n_validation = max(1, n_validation)
@@ -326,10 +342,12 @@ class TorchEngine:
         order = rng.permutation(n_rows)
         return np.sort(order[n_validation:]), np.sort(order[:n_validation])
 
-    def _fit(self, kind, rows, targets, n_outputs, prior, loss_fn, random_state) -> TorchHead:
+    def _fit(
+        self, kind, rows, targets, n_outputs, prior, loss_fn, random_state, groups=None
+    ) -> TorchHead:
         start_time = time.perf_counter()
         seed = int(random_state)
-        fit_rows, validation_rows = self._split(rows.n_rows, np.random.default_rng(seed))
+        fit_rows, validation_rows = self._split(rows.n_rows, np.random.default_rng(seed), groups)
         generator = torch.Generator().manual_seed(seed)
         batch_size = self.batch_size or default_batch_size(len(fit_rows))
         learning_rate = self.learning_rate or default_learning_rate(self.hidden_layer_sizes)

@@ -37,7 +37,7 @@ def weight_decay_for(C: float, n_fit: int) -> float:
     return 1.0 / (C * max(n_fit, 1))
 
 
-def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int):
+def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=None):
     """Fit a torch head at each weight decay of the grid, keep the best on validation.
 
     Parameters
@@ -49,6 +49,8 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int):
         The head's inputs (to predict the validation rows).
     n_rows : int
     random_state : int
+    groups : ndarray of shape (n_rows,), optional
+        As ``fit`` splits them (whole groups to validation).
 
     Returns
     -------
@@ -56,7 +58,9 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int):
     tuning : TunedFit
         ``oof_proba`` holds the validation rows' probabilities (``oof_rows``).
     """
-    fit_rows, validation_rows = engine._split(n_rows, np.random.default_rng(int(random_state)))
+    fit_rows, validation_rows = engine._split(
+        n_rows, np.random.default_rng(int(random_state)), groups
+    )
     if len(validation_rows) == 0:
         head = fit(engine)
         return head, None

@@ -89,20 +89,37 @@ class TunedFit:
     oof_rows: np.ndarray | None = None  # rows of ``oof_proba`` (None: every training row)
 
 
-def inner_folds(n_samples: int, n_folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def inner_folds(
+    n_samples: int, n_folds: int, seed: int, groups: np.ndarray | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """Shuffled K-fold (train, validation) index pairs of ``range(n_samples)``.
+
+    With ``groups`` (one id per row), the rows of a group stay in one fold: a pruned
+    powerset repeats a row once per frequent labelset it is split into, and a copy in the
+    validation part of a row in the training part would flatter weak penalties.
 
     Examples
     --------
     >>> [(len(t), len(v)) for t, v in inner_folds(10, 3, seed=0)]
     [(6, 4), (7, 3), (7, 3)]
+    >>> [v.tolist() for _, v in inner_folds(4, 2, seed=0, groups=np.array([7, 7, 8, 9]))]
+    [[0, 1, 3], [2]]
     """
-    order = np.random.default_rng(seed).permutation(n_samples)
-    parts = np.array_split(order, min(n_folds, n_samples))
-    return [
-        (np.sort(np.concatenate(parts[:k] + parts[k + 1 :])), np.sort(part))
-        for k, part in enumerate(parts)
-    ]
+    rng = np.random.default_rng(seed)
+    if groups is None:
+        order = rng.permutation(n_samples)
+        parts = np.array_split(order, min(n_folds, n_samples))
+        return [
+            (np.sort(np.concatenate(parts[:k] + parts[k + 1 :])), np.sort(part))
+            for k, part in enumerate(parts)
+        ]
+    unique, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    fold_of_group = np.empty(len(unique), dtype=np.int64)
+    parts = np.array_split(rng.permutation(len(unique)), min(n_folds, len(unique)))
+    for k, part in enumerate(parts):
+        fold_of_group[part] = k
+    fold = fold_of_group[inverse.ravel()]
+    return [(np.flatnonzero(fold != k), np.flatnonzero(fold == k)) for k in range(len(parts))]
 
 
 class PathWalk:
@@ -204,7 +221,9 @@ def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
     return LinearFit(coef, intercept, converged, 0), proba
 
 
-def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int = 300) -> TunedFit:
+def tune_softmax(
+    X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int = 300, groups=None
+) -> TunedFit:
     """Tune the softmax's C on inner folds, then refit it at that C.
 
     Parameters
@@ -215,6 +234,8 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
     n_classes : int
     seed : int
     max_iter : int, default=300
+    groups : ndarray of shape (n_samples,), optional
+        Rows of one group stay in one inner fold (see :func:`inner_folds`).
 
     Returns
     -------
@@ -224,7 +245,7 @@ def tune_softmax(X, y: np.ndarray, n_classes: int, *, seed: int, max_iter: int =
     """
     y = np.asarray(y, dtype=np.int64)
     n = len(y)
-    folds = inner_folds(n, INNER_FOLDS, seed)
+    folds = inner_folds(n, INNER_FOLDS, seed, groups)
     starts: list[LinearFit | None] = [None] * len(folds)
     walk = PathWalk(1)
     oof_best = np.zeros((n, n_classes))
