@@ -339,3 +339,38 @@ def test_tuned_softmax_validates_whole_groups():
     assert validated and not validated & set(groups[np.setdiff1d(np.arange(120), tuning.oof_rows)])
     assert len(tuning.oof_rows) == 2 * len(validated)  # both copies of each validated row
     assert tuning.oof_proba.shape == (len(tuning.oof_rows), 3)
+
+
+class _FakeHead:
+    """A head whose validation loss is given: the tuning walk sees only that."""
+
+    def __init__(self, loss, weight_decay, initial_state):
+        self.best_validation_loss = loss
+        self.weight_decay = weight_decay
+        self.initial_state = initial_state
+        self.network = torch.nn.Linear(1, 1)
+
+    def predict_proba(self, X):
+        return np.full((X.shape[0], 1), 0.5)
+
+
+def test_torch_tuning_walks_past_flat_steps_and_warm_starts():
+    from feasibility.engines.torch_tuning import tune_torch_head, weight_decay_for
+    from feasibility.engines.tuning import C_GRID
+
+    # flat (to 1e-5) near the prior, then better up to C = 10, then clearly worse
+    losses = [2.0, 2.00001, 2.0, 1.5, 1.2, 1.1, 1.0, 1.3, 1.4, 1.5]
+    engine = TorchEngine(validation_fraction=0.25)
+    n_fit = 30  # 40 rows, a quarter of them for validation
+    seen = []
+
+    def fit(stepped):
+        index = int(np.argmin(np.abs(np.log(C_GRID * stepped.weight_decay * n_fit))))
+        seen.append(stepped)
+        return _FakeHead(losses[index], stepped.weight_decay, stepped.initial_state)
+
+    head, tuning = tune_torch_head(engine, fit, np.zeros((40, 1)), 40, random_state=0)
+    assert tuning.C[0] == 10.0 and not tuning.at_edge[0]
+    assert head.weight_decay == pytest.approx(weight_decay_for(10.0, n_fit))
+    assert len(seen) == 8  # stops one clear fall past the best, not at the first flat step
+    assert seen[0].initial_state is None and all(s.initial_state is not None for s in seen[1:])

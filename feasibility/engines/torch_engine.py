@@ -324,6 +324,10 @@ class TorchEngine:
             "softmax", rows, targets, int(n_classes), prior, F.cross_entropy, random_state, groups
         )
 
+    #: Weights a fit starts from instead of its initialisation (set only on the copies the
+    #: tuning path makes, see :mod:`~feasibility.engines.torch_tuning`).
+    initial_state: dict | None = None
+
     def _split(
         self, n_rows: int, rng: np.random.Generator, groups=None
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -354,6 +358,8 @@ class TorchEngine:
 
         network = _Network((rows.n_features, *self.hidden_layer_sizes, n_outputs))
         network.initialize(generator, prior(fit_rows))
+        if self.initial_state is not None:  # a warm start along the tuning path
+            network.load_state_dict(self.initial_state)
         optimizer = torch.optim.Adam(
             [
                 {"params": list(network.weights), "weight_decay": self.weight_decay},

@@ -7,7 +7,10 @@ stopping; the same rows choose the penalty. Its weight decay ``wd`` on the mean 
 row is the inverse penalty ``C = 1 / (wd * n_fit)`` of a logistic regression (``C * sum of
 losses + ||W||^2 / 2`` and ``mean loss + wd / 2 * ||W||^2`` have the same minimiser), so
 the grid is the scikit-learn engine's C grid expressed as weight decays. The walk goes up the
-grid from the strongest penalty and stops one step past the best validation loss. The head
+grid from the strongest penalty, each fit starting from the weights of the one before (early
+stopping then ends it soon after it has moved to its own optimum), and stops one clear fall
+past the best validation loss (:class:`~feasibility.engines.tuning.PathWalk`: near the prior
+the losses are flat, and a flat step must not end the walk at the prior). The head
 kept is the one trained at the best penalty (on the fit rows, stopped early on the validation
 rows): there is no refit, because early stopping needs those rows.
 
@@ -21,7 +24,7 @@ import copy as copy_module
 
 import numpy as np
 
-from .tuning import C_GRID, PATIENCE, TunedFit
+from .tuning import C_GRID, PathWalk, TunedFit, grid_edge
 
 __all__ = ["replace_weight_decay", "tune_torch_head", "weight_decay_for"]
 
@@ -64,23 +67,28 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
     if len(validation_rows) == 0:
         head = fit(engine)
         return head, None
-    best, best_loss, best_index, declines = None, np.inf, 0, 0
+    walk = PathWalk(1)
+    best, state = None, None
     for index, C in enumerate(C_GRID):
-        head = fit(replace_weight_decay(engine, weight_decay_for(C, len(fit_rows))))
+        stepped = replace_weight_decay(engine, weight_decay_for(C, len(fit_rows)))
+        stepped.initial_state = state
+        head = fit(stepped)
         loss = head.best_validation_loss
-        if np.isfinite(loss) and loss < best_loss:
-            best, best_loss, best_index, declines = head, loss, index, 0
-        else:
-            declines += 1
-            if declines >= PATIENCE:
-                break
+        if not np.isfinite(loss):
+            continue
+        state = {k: v.detach().clone() for k, v in head.network.state_dict().items()}
+        if walk.update(index, np.array([-loss * len(validation_rows)]))[0]:
+            best = head
+        if walk.done():
+            break
+    best_index = int(walk.best_index[0])
     if best is None:
         best = head
     proba = best.predict_proba(X[validation_rows])
     tuning = TunedFit(
         fit=None,
         C=np.array([C_GRID[best_index]]),
-        at_edge=np.array([best_index in (0, len(C_GRID) - 1)]),
+        at_edge=grid_edge(np.array([best_index])),
         oof_proba=proba,
         converged=True,
         oof_rows=validation_rows,
