@@ -1,4 +1,7 @@
-"""Self-backtest of the learning-curve extrapolation on the panel datasets (issue 5).
+"""Extrapolation benchmarks: real LCDB learning curves (issue 12), then the panel's self-backtest.
+
+The LCDB part is :mod:`benchmarks.lcdb` (fit on the anchors <= largest / r, r = 2, 4, 10,
+predict the mean at the largest anchor). The panel part (issue 5) follows.
 
 For each dataset: measure the default learning curves, fit them using only the training
 sizes up to 25% of the full training part, and predict the measured full-size f1_micro
@@ -106,7 +109,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: all cores)")
     parser.add_argument("--n-bootstrap", type=int, default=200, help="bootstrap resamples")
+    parser.add_argument("--skip-lcdb", action="store_true", help="only the panel backtest")
+    parser.add_argument("--skip-panel", action="store_true", help="only the LCDB curves")
+    parser.add_argument(
+        "--max-curves", type=int, default=None, help="a seeded sample of LCDB curves (default all)"
+    )
+    parser.add_argument(
+        "--half", choices=["all", "0", "2"], default="all", help="LCDB ids = 0 or 2 mod 4"
+    )
     args = parser.parse_args(argv)
+    if not args.skip_lcdb:
+        from benchmarks import lcdb
+
+        if not lcdb.LCDB.is_file():
+            print(f"LCDB curves not found at {lcdb.LCDB}; skipping them.", file=sys.stderr)
+        else:
+            start = time.perf_counter()
+            rows = lcdb.run(
+                half=args.half,
+                max_curves=args.max_curves,
+                jobs=-1 if args.jobs is None else args.jobs,
+                n_bootstrap=args.n_bootstrap,
+            )
+            print(
+                f"LCDB 1.0 curves (half {args.half}): fit on anchors <= largest / r, predict the "
+                f"mean at the largest ({time.perf_counter() - start:.0f} s)"
+            )
+            lcdb.print_summary(rows)
+            sys.stdout.flush()
+    if args.skip_panel:
+        return 0
     if not args.panel.is_dir():
         print(f"panel datasets not found at {args.panel}; nothing to benchmark.", file=sys.stderr)
         return 1

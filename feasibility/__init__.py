@@ -35,6 +35,7 @@ _LAZY = {
     "FeasibilityWarning": ".errors",
     "ParameterError": ".errors",
     "CurveFits": ".fit",
+    "fit_curve": ".fit",
     "fit_curves": ".fit",
     "with_sample_size": ".fit",
     "load": ".io",
@@ -66,7 +67,7 @@ if TYPE_CHECKING:
     from .dataset import MultilabelDataset
     from .decide import Checklist, Recommendation, build_checklist, recommend
     from .errors import DatasetError, FeasibilityError, FeasibilityWarning, ParameterError
-    from .fit import CurveFits, fit_curves, with_sample_size
+    from .fit import CurveFits, fit_curve, fit_curves, with_sample_size
     from .io import load
     from .pipeline import run_analysis, run_pipeline
     from .report.render import render_html
@@ -78,6 +79,7 @@ __all__ = [
     "profile",
     "learning_curves",
     "fit_curves",
+    "fit_curve",
     "with_sample_size",
     "run_analysis",
     "AnalysisResult",

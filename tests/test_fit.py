@@ -762,3 +762,19 @@ def test_fit_curves_on_emotions_panel():
         assert 0.0 <= entry["at_target"][str(curves.n_samples)]["estimate"] <= 1.0
     assert data["sample_size"]["riley"]["n"] >= 1
     assert SEARCH_CAP == 1e9
+
+
+def test_fit_curve_is_public_with_the_documented_call():
+    import feasibility
+
+    sizes = np.array([50, 100, 200, 400, 800])
+    rng = np.random.default_rng(0)
+    scores = 0.8 - 1.5 * sizes**-0.5 + 0.005 * rng.normal(size=(4, 5))
+    scores[0, 1] = np.nan  # a job that did not run
+    fit = feasibility.fit_curve(
+        sizes, scores, target_n=[3200], confidence=0.9, higher_is_better=True
+    )
+    answer = fit.at_target[3200]
+    assert answer.low <= answer.estimate <= answer.high
+    assert 0.7 < answer.estimate < 0.8
+    assert "fit_curve" in feasibility.__all__
