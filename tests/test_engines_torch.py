@@ -374,3 +374,21 @@ def test_torch_tuning_walks_past_flat_steps_and_warm_starts():
     assert head.weight_decay == pytest.approx(weight_decay_for(10.0, n_fit))
     assert len(seen) == 8  # stops one clear fall past the best, not at the first flat step
     assert seen[0].initial_state is None and all(s.initial_state is not None for s in seen[1:])
+
+
+def test_softmax_validation_loss_leaves_out_classes_without_fit_rows():
+    # Classes seen only in validation rows cannot be learnt; Adam would push their biases
+    # down with every step, so judging them would end training by its length.
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 5)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64)
+    y[:30] = np.arange(2, 32)  # thirty classes of one row each
+    engine = TorchEngine(max_epochs=20, validation_fraction=0.3)
+    head, tuning = engine.tune_softmax(X, y, n_classes=32, random_state=0)
+    val = tuning.oof_rows
+    fit_rows = np.setdiff1d(np.arange(200), val)
+    seen = np.isin(y[val], y[fit_rows])  # classes the network has fit rows of
+    assert seen.sum() < len(val)  # some validation rows are of unlearnable classes
+    proba = head.predict_proba(X[val])
+    loss = -np.mean(np.log(proba[np.flatnonzero(seen), y[val][seen]]))
+    assert head.best_validation_loss == pytest.approx(loss, rel=1e-3)

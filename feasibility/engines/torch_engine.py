@@ -44,6 +44,11 @@ _TOLERANCE = 1e-4
 #: optimum often comes within an epoch or two; checking only once per epoch would spend
 #: ``patience`` whole epochs confirming it (10 x 100,000 rows on imdb).
 _CHECK_ROWS = 32_768
+#: After this many validation checks without improvement, training goes back to the best
+#: weights with Adam's learning rate times _LR_DROP_FACTOR, at most _LR_DROPS times.
+_LR_DROP_AFTER = 3
+_LR_DROP_FACTOR = 0.1
+_LR_DROPS = 2
 
 
 def default_batch_size(n_train: int) -> int:
@@ -367,17 +372,24 @@ class TorchEngine:
             ],
             lr=learning_rate,
         )
+        judged = validation_rows
+        if kind == "softmax":
+            # A validation row of a class without fit rows can only be predicted worse the
+            # longer Adam pushes that class's bias down: its loss would end training (and
+            # choose the penalty) by the number of steps, not by the fit. As scikit-learn's
+            # engine, which fits only the classes it has rows of, it is not judged.
+            fitted = np.unique(targets[torch.from_numpy(fit_rows)].numpy())
+            judged = validation_rows[np.isin(targets[torch.from_numpy(validation_rows)], fitted)]
         validation_batches = [
             (rows.take(part), targets[torch.from_numpy(part)])
-            for part in np.array_split(
-                validation_rows, max(1, math.ceil(len(validation_rows) / _PREDICT_ROWS))
-            )
+            for part in np.array_split(judged, max(1, math.ceil(len(judged) / _PREDICT_ROWS)))
             if len(part)
         ]
 
         # Validation checks after every epoch and, within long epochs, every _CHECK_ROWS rows.
         check_every = max(1, _CHECK_ROWS // batch_size)
         best_loss, best_step, best_epoch, best_state, stale = math.inf, 0, 0, None, 0
+        drops = 0
         steps, epoch = 0, 0
         while epoch < self.max_epochs and stale < self.patience:
             epoch += 1
@@ -401,6 +413,14 @@ class TorchEngine:
                     stale += 1
                     if stale >= self.patience:
                         break
+                    if stale == _LR_DROP_AFTER and drops < _LR_DROPS and best_state is not None:
+                        # Adam's steps are about lr per weight whatever the gradient: near
+                        # the optimum they are noise, which over hundreds of outputs is worse
+                        # than the prior. Back to the best weights, with smaller steps.
+                        network.load_state_dict(best_state)
+                        drops, stale = drops + 1, 0
+                        for group in optimizer.param_groups:
+                            group["lr"] *= _LR_DROP_FACTOR
         if best_state is not None:
             network.load_state_dict(best_state)
         else:

@@ -4,10 +4,10 @@ A head's inverse penalty C is chosen on a decade grid by the head's own validati
 log-likelihood, summed over ``n_folds`` inner folds of the training rows (never the outer
 test part): one C per label for the sigmoid head, one C for a softmax head. Each fold
 walks the grid upwards from the strongest penalty, every fit warm-started from the one
-before, and the walk stops once every output's likelihood has fallen for
-:data:`PATIENCE` steps in a row past its best (the likelihood of a penalised fit is
-unimodal in log C in practice, and the weakly penalised fits are the slow ones; a flat step
-is not a fall, see :data:`FALL_TOLERANCE`). The
+before; an output leaves the walk once its likelihood has fallen for :data:`PATIENCE`
+steps in a row past its best, and the walk stops when none is left (the likelihood of a
+penalised fit is unimodal in log C in practice, and the weakly penalised fits are the slow
+ones; a flat step is not a fall, see :data:`FALL_TOLERANCE`). The
 head is then refitted on all training rows at the chosen C. The out-of-fold
 probabilities at the chosen C are kept: the decoding thresholds are chosen on them.
 """
@@ -171,15 +171,18 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     coef_best = np.zeros((X.shape[1], n_labels))
     intercept_best = np.zeros(n_labels)
     for index, C in enumerate(C_GRID):
+        # a label whose likelihood has fallen past its best is done: the weakly penalised
+        # fits are the slow ones, and a few labels wanting a large C must not drag the rest
+        active = walk.declines < PATIENCE
         oof = np.empty((n, n_labels))
         coef_mean, intercept_mean = np.zeros_like(coef_best), np.zeros_like(intercept_best)
         for k, (train, val) in enumerate(folds):
-            fit, proba = _fold_sigmoid(X, Y, train, val, C, starts[k], max_iter)
+            fit, proba = _fold_sigmoid(X, Y, train, val, C, starts[k], max_iter, active)
             starts[k] = fit
             oof[val] = proba
             coef_mean += fit.coef / len(folds)
             intercept_mean += fit.intercept / len(folds)
-        better = walk.update(index, bernoulli_ll(oof, Y))
+        better = walk.update(index, np.where(active, bernoulli_ll(oof, Y), -np.inf))
         oof_best[:, better] = oof[:, better]
         coef_best[:, better], intercept_best[better] = coef_mean[:, better], intercept_mean[better]
         if walk.done():
@@ -192,18 +195,20 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     return TunedFit(final, C_chosen, grid_edge(walk.best_index), oof_best, bool(final.converged))
 
 
-def _fold_sigmoid(X, Y, train, val, C, start, max_iter):
-    """Fit the labels that vary on the inner training rows; the others get their share."""
+def _fold_sigmoid(X, Y, train, val, C, start, max_iter, active):
+    """Fit the ``active`` labels that vary on the inner training rows; an active label
+    constant there gets its share, an inactive one keeps its weights (and NaN)."""
     Y_train = Y[train]
-    varies = Y_train.min(axis=0) != Y_train.max(axis=0)
+    varies = (Y_train.min(axis=0) != Y_train.max(axis=0)) & active
     d, n_labels = X.shape[1], Y.shape[1]
     first = start is None  # the first C: the solver starts at the intercept-only optimum
     if first:
         start = LinearFit(np.zeros((d, n_labels)), np.zeros(n_labels), True, 0)
     coef, intercept = start.coef.copy(), start.intercept.copy()
-    proba = np.empty((len(val), n_labels))
+    proba = np.full((len(val), n_labels), np.nan)
     # A label constant on these rows: the smoothed share, the same for every C.
-    proba[:, ~varies] = (Y_train[:, ~varies].sum(axis=0) + 0.5) / (len(train) + 1.0)
+    constant = ~varies & active
+    proba[:, constant] = (Y_train[:, constant].sum(axis=0) + 0.5) / (len(train) + 1.0)
     converged = True
     if varies.any():
         part_start = None if first else LinearFit(coef[:, varies], intercept[varies], True, 0)
