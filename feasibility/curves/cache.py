@@ -21,8 +21,9 @@ from .results import LearningCurves
 __all__ = ["CACHE_VERSION", "cache_key", "cache_path", "default_cache_dir", "read_cache"]
 
 #: Bump when the meaning or the form of cached results changes.
-CACHE_VERSION = 4  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard; 3: notes are
-# codes; 4: tuned heads, metric-specific decoding, scores_plain
+CACHE_VERSION = 5  # 2: empty-vs-empty samples score 1 in f1_samples and jaccard; 3: notes are
+# codes; 4: tuned heads, metric-specific decoding, scores_plain; 5: preconditioned solver, MLP
+# and grouped pruned-powerset tuning, torch softmax validation on learnable classes
 
 
 def default_cache_dir() -> Path:
