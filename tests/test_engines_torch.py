@@ -392,3 +392,15 @@ def test_softmax_validation_loss_leaves_out_classes_without_fit_rows():
     proba = head.predict_proba(X[val])
     loss = -np.mean(np.log(proba[np.flatnonzero(seen), y[val][seen]]))
     assert head.best_validation_loss == pytest.approx(loss, rel=1e-3)
+
+
+def test_torch_softmax_with_no_learnable_validation_row_is_still_judged():
+    # every class has one row: no validation row's class has fit rows, so the head is
+    # judged on all of them rather than on none (which would train every C to max_epochs
+    # and report a C the returned head was not trained at)
+    X = np.random.default_rng(0).normal(size=(20, 3)).astype(np.float32)
+    y = np.arange(20)
+    engine = TorchEngine(max_epochs=3, validation_fraction=0.25)
+    head, tuning = engine.tune_softmax(X, y, n_classes=20, random_state=0)
+    assert np.isfinite(head.best_validation_loss)
+    assert tuning.oof_rows.size == 5 and tuning.oof_proba.shape == (5, 20)

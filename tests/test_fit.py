@@ -639,6 +639,19 @@ def test_fit_curves_is_deterministic_for_a_seed():
     assert first == second
 
 
+def test_fit_curves_gives_the_same_fits_in_one_process_or_several():
+    curves = make_curves(
+        {"sigmoid": pow3, "powerset": lambda n: pow3(n, a=0.85), "pruned-powerset": pow3},
+        noise=0.01,
+    )
+    alone = quiet_fit_curves(curves, n_bootstrap=30, jobs=1).to_dict()
+    parallel = quiet_fit_curves(curves, n_bootstrap=30, jobs=2).to_dict()
+    assert json.dumps(alone) == json.dumps(parallel)
+    assert list(parallel["fits"]) == ["sigmoid", "powerset", "pruned-powerset"]
+    with pytest.raises(ParameterError, match="'jobs' parameter of fit_curves"):
+        fit_curves(curves, jobs=0)
+
+
 def test_fit_curves_rejects_bad_options():
     curves = make_curves({"sigmoid": pow3})
     with pytest.raises(

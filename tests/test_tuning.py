@@ -166,6 +166,22 @@ def test_mlp_alpha_is_tuned_on_validation_rows_and_follows_the_signal():
     assert softmax_head.estimator.alpha == pytest.approx(1.0 / softmax_tuning.C[0])
 
 
+def test_mlp_tuning_reports_only_the_refits_convergence_and_handles_edge_cases():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(120, 4))
+    Y = (X[:, :1] > 0).astype(np.uint8)  # one label: scikit-learn's MLP answers with 2 columns
+    engine = SklearnEngine("mlp", hidden_layer_sizes=(8,), max_iter=2000)
+    head, tuning = engine.tune_sigmoid(X, Y, random_state=0)
+    assert head.converged  # walk fits at strong penalties may stop at their cap: not counted
+    assert head.predict_proba(X).shape == (120, 1) and tuning.oof_proba.shape == (40, 1)
+    y = np.zeros(9, dtype=np.int64)
+    y[-1] = 1  # a validation split whose training part may hold a single class
+    X9 = rng.normal(size=(9, 2))
+    for seed in range(8):
+        _, tuned = engine.tune_softmax(X9, y, n_classes=2, random_state=seed)
+        np.testing.assert_allclose(tuned.oof_proba.sum(axis=1), 1.0)
+
+
 # -- decoding ------------------------------------------------------------------------------------
 
 

@@ -224,13 +224,10 @@ def _fit_formulation(engine, task: Task, X_train, Y_train: np.ndarray) -> _Fitte
     # Without pruning every row is kept once, in order.
     X_rows = X_train if min_count == 1 else X_train[rows]
     if len(labelsets) >= 2 and tunes:
+        # a row split into several frequent labelsets stays on one side of inner splits
+        grouped = {} if min_count == 1 else {"groups": rows}
         head, tuning = engine.tune_softmax(
-            X_rows,
-            y,
-            n_classes=len(labelsets),
-            random_state=task.random_state,
-            # a row split into several frequent labelsets stays on one side of inner splits
-            groups=None if min_count == 1 else rows,
+            X_rows, y, n_classes=len(labelsets), random_state=task.random_state, **grouped
         )
     elif len(labelsets) >= 2:
         head = engine.fit_softmax(

@@ -20,6 +20,8 @@ probabilities are kept for the decoding thresholds.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .tuning import C_GRID, INNER_FOLDS, PathWalk, TunedFit, bernoulli_ll, grid_edge, inner_folds
@@ -31,13 +33,19 @@ _EPS = 1e-15
 
 def _walk(make_mlp, X, targets, val_ll, seed: int, groups=None):
     """Walk the grid on one split; return (chosen index, its validation output, rows)."""
+    from sklearn.exceptions import ConvergenceWarning
+
     train, val = inner_folds(X.shape[0], INNER_FOLDS, seed, groups)[0]
     walk = PathWalk(1)
     best_output = None
     # from scikit-learn's own alpha (1e-4, the grid's weakest penalty) towards stronger ones
     for step, index in enumerate(range(len(C_GRID) - 1, -1, -1)):
         network = make_mlp().set_params(alpha=1.0 / float(C_GRID[index]))
-        network.fit(X[train], targets[train])
+        with warnings.catch_warnings():
+            # a walk fit that stops at its epoch cap only ranks an alpha; whether the head
+            # converged is the refit's to say
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            network.fit(X[train], targets[train])
         ll, output = val_ll(network, X[val], targets[val])
         if walk.update(step, np.array([ll]))[0]:
             best_output = output
@@ -66,13 +74,18 @@ def tune_mlp_sigmoid(make_mlp, X, Y: np.ndarray, *, seed: int):
         ``C`` (shape (1,)) is ``1 / alpha``; ``oof_proba`` are the validation rows'.
     """
     Y = np.asarray(Y)
+    # one label is a binary problem to scikit-learn: a 1-d target, two probability columns
+    targets = Y if Y.shape[1] > 1 else Y[:, 0]
 
-    def val_ll(network, X_val, Y_val):
-        proba = network.predict_proba(X_val).reshape(Y_val.shape)
+    def val_ll(network, X_val, targets_val):
+        Y_val = targets_val.reshape(len(targets_val), -1)
+        proba = network.predict_proba(X_val)
+        if Y_val.shape[1] == 1:
+            proba = proba[:, 1:]
         return float(bernoulli_ll(proba, Y_val).sum()), proba
 
-    index, proba, val = _walk(make_mlp, X, Y, val_ll, seed)
-    network = make_mlp().set_params(alpha=1.0 / float(C_GRID[index])).fit(X, Y)
+    index, proba, val = _walk(make_mlp, X, targets, val_ll, seed)
+    network = make_mlp().set_params(alpha=1.0 / float(C_GRID[index])).fit(X, targets)
     return network, _tuned(index, proba, val)
 
 
@@ -100,9 +113,10 @@ def tune_mlp_softmax(make_mlp, X, y: np.ndarray, n_classes: int, *, seed: int, g
 
     def val_ll(network, X_val, y_val):
         proba = np.zeros((len(y_val), n_classes))
-        proba[:, network.classes_] = network.predict_proba(X_val).reshape(len(y_val), -1)
-        if len(network.classes_) == 1:  # a single class seen: scikit-learn's one column
+        if len(network.classes_) == 1:  # a single class seen: it gets all the mass
             proba[:, network.classes_] = 1.0
+        else:
+            proba[:, network.classes_] = network.predict_proba(X_val)
         taken = np.clip(proba[np.arange(len(y_val)), y_val], _EPS, 1.0)
         return float(np.log(taken).sum()), proba
 

@@ -83,6 +83,8 @@ class EstimatorHead:
         proba = self.estimator.predict_proba(X)
         if proba.shape[1] == self.n_outputs:
             return proba
+        if self.n_outputs == 1 and proba.shape[1] == 2:
+            return proba[:, 1:]  # an MLP sigmoid head of one label: scikit-learn's two columns
         # A class id absent from the training rows gets probability 0 (only reachable
         # when a caller passes n_classes larger than the ids it uses).
         full = np.zeros((proba.shape[0], self.n_outputs), dtype=proba.dtype)
@@ -297,7 +299,8 @@ class SklearnEngine:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", _convergence_warning())
             if self.model == "mlp":
-                mlp = self._mlp(random_state).fit(X, Y)
+                # one label is a binary problem to scikit-learn: a 1-d target
+                mlp = self._mlp(random_state).fit(X, Y if Y.shape[1] > 1 else Y[:, 0])
             else:
                 coef = np.empty((X.shape[1], Y.shape[1]))
                 intercept = np.empty(Y.shape[1])

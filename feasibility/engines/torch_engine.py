@@ -379,7 +379,9 @@ class TorchEngine:
             # choose the penalty) by the number of steps, not by the fit. As scikit-learn's
             # engine, which fits only the classes it has rows of, it is not judged.
             fitted = np.unique(targets[torch.from_numpy(fit_rows)].numpy())
-            judged = validation_rows[np.isin(targets[torch.from_numpy(validation_rows)], fitted)]
+            learnable = np.isin(targets[torch.from_numpy(validation_rows)], fitted)
+            # (none learnable, as with many one-row labelsets on few rows: judge them all)
+            judged = validation_rows[learnable] if learnable.any() else validation_rows
         validation_batches = [
             (rows.take(part), targets[torch.from_numpy(part)])
             for part in np.array_split(judged, max(1, math.ceil(len(judged) / _PREDICT_ROWS)))
@@ -418,6 +420,7 @@ class TorchEngine:
                         # the optimum they are noise, which over hundreds of outputs is worse
                         # than the prior. Back to the best weights, with smaller steps.
                         network.load_state_dict(best_state)
+                        optimizer.state.clear()  # the moments belong to the abandoned path
                         drops, stale = drops + 1, 0
                         for group in optimizer.param_groups:
                             group["lr"] *= _LR_DROP_FACTOR

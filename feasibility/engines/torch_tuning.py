@@ -68,8 +68,9 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
         head = fit(engine)
         return head, None
     walk = PathWalk(1)
-    best, state = None, None
+    best, state, last_index = None, None, 0
     for index, C in enumerate(C_GRID):
+        last_index = index
         stepped = replace_weight_decay(engine, weight_decay_for(C, len(fit_rows)))
         stepped.initial_state = state
         head = fit(stepped)
@@ -82,8 +83,8 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
         if walk.done():
             break
     best_index = int(walk.best_index[0])
-    if best is None:
-        best = head
+    if best is None:  # no finite validation loss at any C: the last head, and its C
+        best, best_index = head, last_index
     proba = best.predict_proba(X[validation_rows])
     tuning = TunedFit(
         fit=None,

@@ -5,7 +5,7 @@ log-likelihood, summed over ``n_folds`` inner folds of the training rows (never 
 test part): one C per label for the sigmoid head, one C for a softmax head. Each fold
 walks the grid upwards from the strongest penalty, every fit warm-started from the one
 before; an output leaves the walk once its likelihood has fallen for :data:`PATIENCE`
-steps in a row past its best, and the walk stops when none is left (the likelihood of a
+steps in a row past a best that is not the first C, and the walk stops when none is left (the likelihood of a
 penalised fit is unimodal in log C in practice, and the weakly penalised fits are the slow
 ones; a flat step is not a fall, see :data:`FALL_TOLERANCE`). The
 head is then refitted on all training rows at the chosen C. The out-of-fold
@@ -140,8 +140,14 @@ class PathWalk:
         self.declines[fell] += 1
         return better
 
+    def active(self) -> np.ndarray:
+        """Outputs still walking: not yet fallen past their best, or best at the grid's first
+        C (a rare label's likelihood can dip just past the prior and rise far above it at a
+        weak penalty; leaving there would keep the prior)."""
+        return (self.declines < PATIENCE) | (self.best_index == 0)
+
     def done(self) -> bool:
-        return bool(np.all(self.declines >= PATIENCE))
+        return not self.active().any()
 
 
 def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFit:
@@ -173,7 +179,7 @@ def tune_sigmoid(X, Y: np.ndarray, *, seed: int, max_iter: int = 300) -> TunedFi
     for index, C in enumerate(C_GRID):
         # a label whose likelihood has fallen past its best is done: the weakly penalised
         # fits are the slow ones, and a few labels wanting a large C must not drag the rest
-        active = walk.declines < PATIENCE
+        active = walk.active()
         oof = np.empty((n, n_labels))
         coef_mean, intercept_mean = np.zeros_like(coef_best), np.zeros_like(intercept_best)
         for k, (train, val) in enumerate(folds):

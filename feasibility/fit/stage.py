@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -170,41 +171,51 @@ def _fit_all(
     }
     # every curve is its own problem: fitted in parallel, assembled in a fixed order
     tasks = []
+    fits: dict[str, dict[str, CurveFit]] = {}
     for formulation in [f for f in FORMULATIONS if f in curves.curves]:
         curve = curves.curves[formulation]
+        fits[formulation] = {}
         for metric in [m for m in METRICS if m in curve.scores]:
-            tasks.append((formulation, metric, curve.scores[metric], metric not in LOSS_METRICS))
+            tasks.append(
+                (
+                    formulation,
+                    metric,
+                    curve.train_sizes,
+                    curve.scores[metric],
+                    metric not in LOSS_METRICS,
+                )
+            )
         if formulation != "sigmoid":
             # share of test samples whose labelset was seen in training: a ceiling on the
             # softmax's subset accuracy
             share = 1.0 - np.asarray(curve.unseen_labelset_share, dtype=float)
-            tasks.append((formulation, COVERAGE, share, True))
-
-    def fit_one(formulation, metric, values, higher_is_better):
-        sizes = curves.curves[formulation].train_sizes
-        return _fit_curve(
-            sizes,
-            values,
-            formulation=formulation,
-            metric=metric,
-            higher_is_better=higher_is_better,
-            target=targets.get(metric),
-            **common,
-        )
-
-    results = _map(fit_one, tasks, options.jobs)
+            tasks.append((formulation, COVERAGE, curve.train_sizes, share, True))
+    results = _map(
+        functools.partial(_fit_task, targets=targets, common=common), tasks, options.jobs
+    )
     notes: list[FitNote] = []
-    fits: dict[str, dict[str, CurveFit]] = {}
     coverage: dict[str, CurveFit] = {}
-    for (formulation, metric, _, _), fit in zip(tasks, results):
+    for (formulation, metric, *_), fit in zip(tasks, results):
         if metric == COVERAGE:
             coverage[formulation] = fit
         else:
-            fits.setdefault(formulation, {})[metric] = fit
+            fits[formulation][metric] = fit
         notes.extend(about_curve(note, formulation, metric) for note in fit.notes)
-    for formulation in curves.curves:
-        fits.setdefault(formulation, {})
     return fits, coverage, notes
+
+
+def _fit_task(formulation, metric, sizes, values, higher_is_better, *, targets, common):
+    """One curve of :func:`_fit_all` (a module-level function: it travels to the workers
+    with only its own curve)."""
+    return _fit_curve(
+        sizes,
+        values,
+        formulation=formulation,
+        metric=metric,
+        higher_is_better=higher_is_better,
+        target=targets.get(metric),
+        **common,
+    )
 
 
 def _map(function, tasks: list[tuple], jobs: int | None) -> list:

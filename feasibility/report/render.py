@@ -80,7 +80,8 @@ def _javascript_bundle() -> str:
     try:
         bundle = cached.read_text(encoding="utf-8")
         if _BUNDLE_MARKER in bundle:
-            return bundle
+            # escaped again: the cache folder is not trusted to hold what was written
+            return bundle.replace("</script", "<\\/script")
     except (OSError, UnicodeDecodeError):
         pass
     bundle = vl_convert.javascript_bundle(vl_version=vl_version)
