@@ -10,6 +10,7 @@ trained with binary cross-entropy, on class ids a softmax trained with cross-ent
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -220,8 +221,7 @@ class SklearnEngine:
         """
         if self.model == "mlp":
             Y = np.asarray(Y)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", _convergence_warning())
+            with _watching_convergence() as caught:
                 mlp, tuned = tune_mlp_sigmoid(
                     lambda: self._mlp(random_state), X, Y, seed=random_state
                 )
@@ -244,8 +244,7 @@ class SklearnEngine:
         tuning : TunedFit
         """
         if self.model == "mlp":
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", _convergence_warning())
+            with _watching_convergence() as caught:
                 warnings.filterwarnings("ignore", message="The number of unique classes is greater")
                 mlp, tuned = tune_mlp_softmax(
                     lambda: self._mlp(random_state),
@@ -296,8 +295,7 @@ class SklearnEngine:
         LinearSigmoidHead or EstimatorHead
         """
         Y = np.asarray(Y)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", _convergence_warning())
+        with _watching_convergence() as caught:
             if self.model == "mlp":
                 # one label is a binary problem to scikit-learn: a 1-d target
                 mlp = self._mlp(random_state).fit(X, Y if Y.shape[1] > 1 else Y[:, 0])
@@ -330,8 +328,7 @@ class SklearnEngine:
         EstimatorHead
         """
         y = np.asarray(y)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", _convergence_warning())
+        with _watching_convergence() as caught:
             # A powerset often has more classes than half its rows; that is the point of
             # the comparison, not a sign that y is a regression target.
             warnings.filterwarnings("ignore", message="The number of unique classes is greater")
@@ -342,6 +339,14 @@ class SklearnEngine:
                 estimator = self._logistic(random_state).fit(X, y)
                 n_params = int(estimator.coef_.size + estimator.intercept_.size)
         return EstimatorHead(estimator, int(n_classes), n_params, _converged(caught))
+
+
+@contextlib.contextmanager
+def _watching_convergence():
+    """Record every warning of the block, ConvergenceWarning always (see :func:`_converged`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", _convergence_warning())
+        yield caught
 
 
 def _convergence_warning() -> type[Warning]:

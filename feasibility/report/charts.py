@@ -8,7 +8,6 @@ re-rendered from its JSON. Each function returns a Vega-Lite spec as a plain dic
 
 from __future__ import annotations
 
-import copy
 import functools
 
 import altair as alt
@@ -240,7 +239,8 @@ def _curve_layers(
     in their rows and two titles, so altair builds it once and the rows go into the spec's
     named ``datasets``.
     """
-    spec = _substitute(copy.deepcopy(_curve_template()), {_Y_TITLE: y_title, _TITLE: title})
+    # _substitute builds new containers: the cached template is never changed
+    spec = _substitute(_curve_template(), {_Y_TITLE: y_title, _TITLE: title})
     spec["datasets"] = {
         "band": band,
         "observed": observed,

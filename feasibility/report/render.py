@@ -79,17 +79,15 @@ def _javascript_bundle() -> str:
     cached = default_cache_dir() / f"vega-bundle-{vl_convert.__version__}-vl{vl_version}.js"
     try:
         bundle = cached.read_text(encoding="utf-8")
-        if _BUNDLE_MARKER in bundle:
-            # escaped again: the cache folder is not trusted to hold what was written
-            return bundle.replace("</script", "<\\/script")
     except (OSError, UnicodeDecodeError):
-        pass
-    bundle = vl_convert.javascript_bundle(vl_version=vl_version)
-    # A closing tag inside the inlined library would end the <script> element early.
-    bundle = bundle.replace("</script", "<\\/script")
-    with contextlib.suppress(OSError, DatasetError):
-        write_files_atomically({cached: bundle}, what="chart library cache")
-    return bundle
+        bundle = ""
+    if _BUNDLE_MARKER not in bundle:
+        bundle = vl_convert.javascript_bundle(vl_version=vl_version)
+        with contextlib.suppress(OSError, DatasetError):
+            write_files_atomically({cached: bundle}, what="chart library cache")
+    # A closing tag inside the inlined library would end the <script> element early (escaped
+    # here, after the cache: the cache folder is not trusted to hold what was written).
+    return bundle.replace("</script", "<\\/script")
 
 
 #: Present in every complete bundle (vega-embed's global), absent from a truncated file.
