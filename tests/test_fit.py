@@ -31,13 +31,9 @@ from feasibility.fit import (
     fit_curves,
     with_sample_size,
 )
-from feasibility.fit.bootstrap import (
-    calibration_factor,
-    expansion_factor,
-    floored_moments,
-    fold_noise_halfwidth,
-)
+from feasibility.fit.bootstrap import expansion_factor, floored_moments, fold_noise_halfwidth
 from feasibility.fit.derived import samples_needed
+from feasibility.fit.extrapolation import error_scale, extrapolation_quantiles
 from feasibility.report.text_curves import curves_text
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -112,6 +108,7 @@ def test_models_match_their_formulas_in_original_units():
         "log2": np.array([0.6, 0.05]),
         "mmf4": np.array([0.1, 0.4, 0.85, 1.2]),
         "wbl4": np.array([2.0, 0.6, 0.9, 0.7]),
+        "pow4": np.array([0.8, 0.3, 0.5, 0.02]),
     }
     written = {
         "pow3": lambda n, a, b, c: a - b * n ** (-c),
@@ -119,6 +116,7 @@ def test_models_match_their_formulas_in_original_units():
         "log2": lambda n, a, b: a + b * np.log(n),
         "mmf4": lambda n, a, b, c, d: (a * b + c * n**d) / (b + n**d),
         "wbl4": lambda n, a, b, c, d: c - b * np.exp(-a * n**d),
+        "pow4": lambda n, a, b, c, d: a - b * (n + d) ** (-c),
     }
     for name, params in scaled.items():
         model = CURVE_MODELS[name]
@@ -131,23 +129,37 @@ def test_models_match_their_formulas_in_original_units():
 
 
 def test_fit_curve_recovers_pow3_parameters_and_extrapolation():
-    fit = fit_curve(SIZES, noisy(pow3(SIZES), noise=0.001), n_bootstrap=0, target_n=[32000])
-    assert fit.model == "pow3"
-    assert fit.params["a"] == pytest.approx(0.8, abs=0.01)
-    assert fit.params["c"] == pytest.approx(0.5, abs=0.06)
+    values = noisy(pow3(SIZES), noise=0.001)
+    alone = fit_curve(SIZES, values, n_bootstrap=0, target_n=[32000], models=["pow3"])
+    assert alone.model == "pow3" and alone.weights == {"pow3": 1.0}
+    assert alone.params["a"] == pytest.approx(0.8, abs=0.01)
+    assert alone.params["c"] == pytest.approx(0.5, abs=0.06)
+    fit = fit_curve(SIZES, values, n_bootstrap=0, target_n=[32000])
+    assert fit.model == "average" and set(fit.weights) == {"pow3", "pow4", "mmf4"}
+    assert sum(fit.weights.values()) == pytest.approx(1.0)
+    assert fit.params["pow3.a"] == pytest.approx(0.8, abs=0.01)
     assert fit.at_target[32000].estimate == pytest.approx(pow3(32000), abs=0.004)
 
 
-def test_fit_curve_prefers_the_generating_family():
-    power, exponential = [], []
-    for seed in range(6):
-        power.append(fit_curve(SIZES, noisy(pow3(SIZES), seed=seed), n_bootstrap=0).model)
-        truth = 0.8 - 0.5 * np.exp(-SIZES / 800.0)
-        exponential.append(fit_curve(SIZES, noisy(truth, seed=seed), n_bootstrap=0).model)
-    assert power.count("pow3") >= 5
-    # wbl4 with d = 1 is exp3, so either is the right family; pow3 and log2 are not
-    assert sum(model in ("exp3", "wbl4") for model in exponential) >= 5
-    assert "pow3" not in exponential
+def test_fit_curve_weights_the_models_by_their_backtests():
+    # exp3 truth: exp3 extrapolates its own largest sizes best, pow3 overshoots them
+    truth = 0.8 - 0.5 * np.exp(-SIZES / 800.0)
+    for seed in range(3):
+        fit = fit_curve(SIZES, noisy(truth, seed=seed), n_bootstrap=0, models=["pow3", "exp3"])
+        assert fit.candidates["exp3"] < fit.candidates["pow3"]
+        assert fit.weights["exp3"] > 0.8
+        ratio = (fit.candidates["pow3"] / fit.candidates["exp3"]) ** 2
+        assert fit.weights["exp3"] / fit.weights["pow3"] == pytest.approx(ratio, rel=1e-6)
+
+
+def test_fit_curve_never_falls_below_the_last_measured_mean_beyond_it():
+    # a curve that peaks and dips: the fitted members turn down, the extrapolation does not
+    values = noisy(0.7 - 3e-5 * (SIZES - 1600.0) ** 2 / 100, noise=0.001)
+    fit = fit_curve(SIZES, values, n_bootstrap=0, models=["log2"], target_n=[6400, 32000])
+    assert fit.predict([32000])[0] >= fit.observed[-1] - 1e-12
+    assert fit.to_dict()["floor"] == pytest.approx(fit.observed[-1])
+    loss = fit_curve(SIZES, 1.0 - values, n_bootstrap=0, higher_is_better=False)
+    assert loss.predict([32000])[0] <= loss.observed[-1] + 1e-12
 
 
 def test_fit_curve_backtest_and_last1_errors_are_the_documented_quantities():
@@ -155,8 +167,9 @@ def test_fit_curve_backtest_and_last1_errors_are_the_documented_quantities():
     fit = fit_curve(SIZES, values, n_bootstrap=0)
     means = values.mean(axis=0)
     assert fit.last1_error == pytest.approx(abs(means[-1] - means[-2]), abs=1e-12)
-    finite = {name: err for name, err in fit.candidates.items() if np.isfinite(err)}
-    assert fit.backtest_error == pytest.approx(min(finite.values()))
+    errors = np.array([fit.candidates[name] for name in fit.weights])
+    weights = np.array(list(fit.weights.values()))
+    assert fit.backtest_error == pytest.approx(math.sqrt(np.sum(weights * errors**2)))
     assert fit.backtest_error < fit.last1_error
 
 
@@ -227,27 +240,33 @@ def test_fold_noise_halfwidth_pools_the_larger_half_of_the_sizes():
     assert fold_noise_halfwidth(score[:1], np.ones(4, dtype=int), 0.90, 5) == 0.0
 
 
-def test_calibration_factor_widens_only_when_the_backtest_missed():
-    held_out = 0.6 + np.linspace(-0.02, 0.02, 201)  # 5th / 95th percentile deviations -/+0.018
-    options = {"confidence": 0.90, "expansion": 1.0, "noise_halfwidth": 0.024}
-    # half-width hypot(0.018, 0.024) = 0.03; an error of 0.1 needs a 0.1 / 0.03 widening
-    assert calibration_factor(0.70, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
-    assert calibration_factor(0.50, 0.6, held_out, **options) == pytest.approx(0.1 / 0.03, rel=1e-9)
-    assert calibration_factor(0.62, 0.6, held_out, **options) == 1.0
-    assert calibration_factor(math.nan, 0.6, held_out, **options) == 1.0
+def test_extrapolation_quantiles_are_zero_inside_the_data_and_widen_with_distance():
+    low, high = extrapolation_quantiles([0.5, 1.0, 1.2, 2.0, 4.0, 10.0, 100.0], 0.90)
+    assert low[0] == low[1] == high[0] == high[1] == 0.0
+    assert np.all(np.diff(high[1:6]) > 0) and np.all(np.diff(low[1:6]) < 0)
+    assert high[-1] == high[-2] or high[-1] >= high[-2]  # held beyond the last distance
+    wider_low, wider_high = extrapolation_quantiles([4.0], 0.98)
+    assert wider_high[0] > high[4] and wider_low[0] < low[4]
+
+
+def test_error_scale_combines_backtest_gain_and_noise():
+    assert error_scale(0.03, 0.08, 0.0) == pytest.approx(0.05)
+    # no backtest (fewer than 4 sizes): the gain stands in for it
+    assert error_scale(math.nan, 0.04, 0.0) == pytest.approx(math.sqrt(0.04**2 + 0.02**2))
+    assert error_scale(0.0, 0.0, 0.0) == 1e-3
+    assert math.isnan(error_scale(math.nan, math.nan, 0.01))
 
 
 def test_fit_curve_band_is_widened_by_a_missed_backtest():
     # a curve that drops at its largest size: every model overshoots it in the backtest,
-    # so the band widens (by ~4 here)
+    # so its error scale, and the band, widen
     values = noisy(pow3(SIZES[:6]), noise=0.003, seed=5)
     values[:, -1] -= 0.05
     jumped = fit_curve(SIZES[:6], values, n_bootstrap=100, target_n=[3600])
-    assert jumped.calibration > 1.5
     smooth = fit_curve(
         SIZES[:6], noisy(pow3(SIZES[:6]), noise=0.003, seed=5), n_bootstrap=100, target_n=[3600]
     )
-    assert smooth.calibration == pytest.approx(1.0)
+    assert jumped.error_scale > 3 * smooth.error_scale
     width = {
         name: f.at_target[3600].high - f.at_target[3600].low
         for name, f in (("jumped", jumped), ("smooth", smooth))
@@ -255,24 +274,21 @@ def test_fit_curve_band_is_widened_by_a_missed_backtest():
     assert width["jumped"] > 1.5 * width["smooth"]
 
 
-def test_fit_curve_bootstrap_redoes_the_model_selection():
-    # exp3 truth measured where pow3 fits it nearly as well: replicates disagree on the model
-    truth = 0.8 - 0.5 * np.exp(-SIZES[:5] / 400.0)
-    fit = fit_curve(SIZES[:5], noisy(truth, noise=0.01, seed=2), n_bootstrap=100, target_n=[2000])
-    chosen = {name for name in fit.bootstrap_models if name}
-    assert len(chosen) >= 2
-    assert len(fit.bootstrap_models) == 100 and fit.n_bootstrap == sum(
-        bool(m) for m in fit.bootstrap_models
-    )
-    # every replicate's curve is its own model evaluated with its own params
+def test_fit_curve_bootstrap_refits_every_member_with_the_weights_kept():
+    truth = 0.8 - 0.5 * np.exp(-SIZES[:6] / 400.0)
+    fit = fit_curve(SIZES[:6], noisy(truth, noise=0.01, seed=2), n_bootstrap=50, target_n=[2000])
+    assert fit.bootstrap_params.shape == (50, 11)  # pow3, pow4, mmf4: 3 + 4 + 4 params
+    assert fit.n_bootstrap == int(np.isfinite(fit.bootstrap_params).all(axis=1).sum()) >= 40
+    # every replicate's curve is the weighted average of its members, floored beyond the data
     curves = fit.bootstrap_scores([2000.0])[:, 0]
-    for row, name in enumerate(fit.bootstrap_models):
-        if name:
+    for row in np.flatnonzero(np.isfinite(fit.bootstrap_params).all(axis=1))[:10]:
+        start, total = 0, 0.0
+        for name, weight in fit.weights.items():
             model = CURVE_MODELS[name]
-            expected = model.function(
-                2000.0 / fit.scale, *fit.bootstrap_params[row, : model.n_params]
-            )
-            assert curves[row] == pytest.approx(float(np.clip(expected, 0.0, 1.0)))
+            params = fit.bootstrap_params[row, start : start + model.n_params]
+            total += weight * np.clip(model.function(2000.0 / fit.scale, *params), 0.0, 1.0)
+            start += model.n_params
+        assert curves[row] == pytest.approx(max(total, fit.floor))
 
 
 def test_fit_curve_prediction_interval_includes_the_fold_noise():
@@ -286,42 +302,50 @@ def test_fit_curve_prediction_interval_includes_the_fold_noise():
 
 
 def test_fit_curve_samples_needed_for_a_known_curve():
-    # a - b n^-c = t  <=>  n = (b / (a - t))^(1/c) = (2 / 0.05)^2 = 1600
+    # a - b n^-c = t  <=>  n = (b / (a - t))^(1/c) = (2 / 0.06)^2 = 1111
     sizes = SIZES[SIZES <= 900]
-    fit = fit_curve(sizes, noisy(pow3(sizes), noise=1e-4), target=0.75, n_bootstrap=50)
+    fit = fit_curve(sizes, noisy(pow3(sizes), noise=1e-4), target=0.74, n_bootstrap=50)
     needed = fit.samples_needed
     assert needed.status == "reachable"
-    assert needed.n.estimate == pytest.approx(1600, rel=0.03)
-    assert needed.n.low <= 1600 <= needed.n.high
-    assert needed.asymptote.estimate == pytest.approx(0.8, abs=0.005)
+    assert needed.n.estimate == pytest.approx(1111, rel=0.03)
+    # the interval: where the band's upper and lower ends reach the target
+    assert needed.n.low <= 1111 <= needed.n.high <= 10 * needed.n.low
+    low, high = fit.prediction_interval([needed.n.low, needed.n.high])
+    assert high[0] == pytest.approx(0.74, abs=2e-3) and low[1] == pytest.approx(0.74, abs=2e-3)
+    # further out the calibrated band is too wide to place 0.75 (1600) within 10x
+    assert samples_needed(fit, 0.75, 0.9).status == "not_estimable"
 
 
-def test_fit_curve_samples_needed_not_reachable_above_the_asymptote():
+def test_fit_curve_samples_needed_not_estimable_above_the_asymptote():
     fit = fit_curve(SIZES, noisy(pow3(SIZES), noise=1e-3), target=0.9, n_bootstrap=50)
     needed = fit.samples_needed
-    assert needed.status == "not_reachable"
+    assert needed.status == "not_estimable" and needed.reason == "levels_off"
     assert math.isinf(needed.n.estimate)
     assert needed.p_reachable == 0.0
-    assert needed.to_dict()["n"] == {
-        "estimate": None,
-        "low": None,
-        "high": None,
-        "estimate_beyond_cap": True,
-        "low_beyond_cap": True,
-        "high_beyond_cap": True,
-    }
+    assert needed.to_dict()["n"]["estimate_beyond_cap"] is True
+    assert needed.to_dict()["reason"] == "levels_off"
 
 
-def test_fit_curve_samples_needed_already_reached_and_saturation_default():
+def test_fit_curve_samples_needed_already_reached_and_flattening_default():
     fit = fit_curve(SIZES, noisy(pow3(SIZES), noise=1e-4), target=0.6, n_bootstrap=0)
     assert fit.samples_needed.status == "reached"
     # (2 / (0.8 - 0.6))^2 = 100
     assert fit.samples_needed.n.estimate == pytest.approx(100, rel=0.05)
-    saturation = fit_curve(SIZES, noisy(pow3(SIZES), noise=1e-4), n_bootstrap=0).samples_needed
-    assert saturation.target_kind == "saturation"
-    # 95% of a = 0.8 is 0.76: n = (2 / 0.04)^2 = 2500
-    assert saturation.target == pytest.approx(0.76, abs=0.003)
-    assert saturation.n.estimate == pytest.approx(2500, rel=0.08)
+    flattening = fit_curve(
+        SIZES, noisy(pow3(SIZES), noise=1e-4), n_bootstrap=50, models=["pow3"]
+    ).samples_needed
+    assert flattening.target_kind == "flattening"
+    # a doubling gains 2 n^-0.5 (1 - 2^-0.5) = 0.01 at n = (200 (1 - 2^-0.5))^2 = 3431,
+    # just past the largest size 3,200: its interval is where the band reaches pow3(3431)
+    assert flattening.n.estimate == pytest.approx(3431, rel=0.05)
+    assert flattening.target == pytest.approx(pow3(3431), abs=0.003)
+    assert flattening.status == "reachable"
+    assert flattening.n.low <= flattening.n.estimate <= flattening.n.high <= 32000
+    # measured only to 900 it is 3.8x out, where the band cannot place it within 10x
+    sizes = SIZES[SIZES <= 900]
+    far = fit_curve(sizes, noisy(pow3(sizes), noise=1e-4), n_bootstrap=50, models=["pow3"])
+    assert far.samples_needed.n.estimate == pytest.approx(3431, rel=0.05)
+    assert far.samples_needed.status == "not_estimable"
 
 
 def test_fit_curve_loss_metric_is_fitted_as_one_minus_loss():
@@ -333,6 +357,7 @@ def test_fit_curve_loss_metric_is_fitted_as_one_minus_loss():
         target=0.25,
         n_bootstrap=30,
         target_n=[32000],
+        models=["pow3"],
     )
     assert fit.model == "pow3"
     assert fit.at_target[32000].estimate == pytest.approx(1.0 - pow3(32000), abs=0.003)
@@ -387,8 +412,8 @@ def test_single_size_curve_is_reported_as_unknown_not_settled():
     assert math.isnan(one.slope.per_doubling.estimate) and math.isnan(one.slope.per_log_n.estimate)
     assert one.slope.to_dict()["per_doubling"] == {"estimate": None, "low": None, "high": None}
     needed = one.samples_needed
-    assert needed.status == "unknown" and needed.target_kind == "saturation"
-    assert math.isnan(needed.target)  # no asymptote, so no "95% of it"
+    assert needed.status == "unknown" and needed.target_kind == "flattening"
+    assert math.isnan(needed.target)  # no curve, so no level where it flattens
     data = needed.to_dict()
     assert data["target"] is None and data["p_reachable"] is None
     assert data["n"] == {
@@ -420,23 +445,24 @@ def test_fit_curves_with_one_size_claims_no_slope_need_or_crossover():
 
 def _pow3_fit_to_900(target):
     sizes = SIZES[SIZES <= 900]
-    return fit_curve(sizes, noisy(pow3(sizes), noise=1e-4), target=target, n_bootstrap=20)
+    return fit_curve(
+        sizes, noisy(pow3(sizes), noise=1e-4), target=target, n_bootstrap=20, models=["pow3"]
+    )
 
 
 def test_samples_needed_status_follows_the_point_curve_with_p_reachable_beside_it():
-    fit = _pow3_fit_to_900(0.75)
+    fit = _pow3_fit_to_900(0.74)
     # every bootstrap curve levels off at 0.7, below the target; the point curve at 0.8
     low_rows = np.tile(fit.scaled_params, (20, 1))
     low_rows[:, 0] = 0.7
-    skewed = replace(fit, bootstrap_params=low_rows, bootstrap_models=("pow3",) * 20)
-    needed = samples_needed(skewed, 0.75, 0.9)
-    # the status agrees with the number shown: reached at (2 / 0.05)^2 = 1600 by the point curve
-    assert needed.status == "reachable"
-    assert needed.n.estimate == pytest.approx(1600, rel=0.03)
+    skewed = replace(fit, bootstrap_params=low_rows)
+    needed = samples_needed(skewed, 0.74, 0.9)
+    # the point curve reaches it at (2 / 0.06)^2 = 1111, p_reachable is the bootstrap's say
+    # beside it; with those replicates in the band its lower end never gets there
+    assert needed.n.estimate == pytest.approx(1111, rel=0.03)
     assert needed.p_reachable == 0.0
-    assert (
-        needed.to_dict()["n"]["high_beyond_cap"] is True and needed.to_dict()["n"]["high"] is None
-    )
+    assert needed.status == "not_estimable" and needed.reason == "beyond_horizon"
+    assert samples_needed(fit, 0.74, 0.9).status == "reachable"
 
 
 def test_samples_needed_estimate_at_or_below_the_current_size_means_reached():
@@ -454,64 +480,55 @@ def test_samples_needed_estimate_at_or_below_the_current_size_means_reached():
     assert needed.n.estimate == 900
 
 
-def test_samples_needed_beyond_cap_is_decided_by_the_point_curves_limit():
+def test_samples_needed_beyond_the_horizon_or_too_wide_is_not_estimable():
     fit = _pow3_fit_to_900(0.75)
-    # a - b x^-c with c = 0.01 creeps towards a = 0.95: still below 0.75 at the cap
-    slow = np.array([0.95, 0.3, 0.01])
-    creeping = replace(
-        fit,
-        scaled_params=slow,
-        bootstrap_params=np.tile(slow, (20, 1)),
-        bootstrap_models=("pow3",) * 20,
-    )
+    # a - b x^-c with c = 0.05 creeps towards a = 0.95: it reaches 0.75 far beyond 10x
+    slow = np.array([0.95, 0.3, 0.05])
+    creeping = replace(fit, scaled_params=slow, bootstrap_params=np.tile(slow, (20, 1)))
     needed = samples_needed(creeping, 0.75, 0.9)
-    assert needed.status == "beyond_cap"
-    assert needed.to_dict()["n"]["estimate_beyond_cap"] is True
-    assert samples_needed(creeping, 0.97, 0.9).status == "not_reachable"
+    assert needed.status == "not_estimable" and needed.reason == "beyond_horizon"
+    assert needed.n.estimate > 10 * fit.n_current
+    # within the horizon, but the band's ends reach the target more than 10x apart
+    wide = replace(fit, error_scale=1.0)
+    needed = samples_needed(wide, 0.75, 0.9)
+    assert needed.n.estimate == pytest.approx(1600, rel=0.03)
+    assert needed.status == "not_estimable" and needed.reason in ("too_wide", "beyond_horizon")
 
 
-def test_samples_needed_keeps_beyond_cap_apart_from_unknown_in_json():
-    unknown = _pow3_fit_to_900(0.75)
-    no_boot = fit_curve(
-        SIZES[SIZES <= 900],
-        noisy(pow3(SIZES[SIZES <= 900]), noise=1e-4),
-        target=0.75,
-        n_bootstrap=0,
-    ).samples_needed.to_dict()["n"]
-    assert no_boot["low"] is None and no_boot["high"] is None
-    assert no_boot["low_beyond_cap"] is False and no_boot["high_beyond_cap"] is False
-    assert unknown.samples_needed.to_dict()["n"]["low_beyond_cap"] is False
+def test_judge_estimate_states_a_size_only_within_the_horizon_and_10x():
+    from feasibility.fit import Interval
+    from feasibility.fit.derived import judge_estimate
+
+    assert judge_estimate(Interval(2000, 1000, 5000), 1000) == ("reachable", None)
+    assert judge_estimate(Interval(2000, 400, 5000), 1000) == ("not_estimable", "too_wide")
+    assert judge_estimate(Interval(2000, 1000, 20000), 1000) == ("not_estimable", "beyond_horizon")
+    assert judge_estimate(Interval(math.inf, 1000, math.inf), 1000)[1] == "levels_off"
+    assert judge_estimate(Interval(2000, math.nan, math.nan), 1000)[1] == "beyond_horizon"
+    assert judge_estimate(Interval(800, 500, 900), 1000, reached=True) == ("reached", None)
 
 
-def test_curves_text_prints_cap_only_for_beyond_cap_and_question_mark_for_unknown():
-    beyond = {
+def test_curves_text_prints_not_estimable_with_its_reason_and_no_number():
+    reachable = {
         "status": "reachable",
         "p_reachable": 0.6,
-        "cap": SEARCH_CAP,
-        "n": {
-            "estimate": 1600.0,
-            "low": 900.0,
-            "high": None,
-            "estimate_beyond_cap": False,
-            "low_beyond_cap": False,
-            "high_beyond_cap": True,
-        },
+        "n": {"estimate": 1600.0, "low": 900.0, "high": 4000.0},
     }
-    unknown = {
-        "status": "reachable",
-        "p_reachable": None,
-        "cap": SEARCH_CAP,
-        "n": {"estimate": 1600.0, "low": None, "high": None},
+    wide = {
+        "status": "not_estimable",
+        "reason": "too_wide",
+        "p_reachable": 0.6,
+        "n": {"estimate": 1600.0, "low": 100.0, "high": 90000.0},
     }
     never = {"status": "unknown", "n": {"estimate": None, "low": None, "high": None}}
     names = ("sigmoid", "powerset", "pruned-powerset")
-    entries = zip(names, (beyond, unknown, never), strict=True)
+    entries = zip(names, (reachable, wide, never), strict=True)
     fits = {"fits": {name: {"f1_micro": {"samples_needed": entry}} for name, entry in entries}}
-    # a row per formulation, its cells apart by 2+ spaces: ..., samples needed, per doubling
-    rows = [re.split(r"\s{2,}", line.strip()) for line in curves_text({}, fits).splitlines()]
+    text = curves_text({}, fits)
+    rows = [re.split(r"\s{2,}", line.strip()) for line in text.splitlines()]
     needed = {cells[0]: cells[-2] for cells in rows if cells[0] in names}
-    assert needed["sigmoid"].startswith("1,600 [900, >cap]")
-    assert needed["powerset"].startswith("1,600 [?, ?]")
+    assert needed["sigmoid"].startswith("1,600 [900, 4,000]")
+    assert needed["powerset"].startswith("not estimable from this data: its 90% interval")
+    assert "90,000" not in text and "1,600 [100" not in text
     assert needed["pruned-powerset"] == "unknown"
 
 
@@ -543,7 +560,31 @@ def test_fit_curve_rejects_bad_options():
 
 
 def test_fit_curves_finds_a_crossover_of_crossing_curves():
-    # 0.7 - n^-0.5 = 0.9 - 8 n^-0.5  <=>  n = 35^2 = 1225, beyond the largest size 400
+    # a flat sigmoid and a powerset 0.01 behind, still gaining 0.04 per doubling: they
+    # cross where 2 n^-0.5 = 0.09, n = 494, and the bands place it within 10x
+    sizes = np.array([50, 80, 130, 200, 280, 400])
+    curves = make_curves(
+        {"sigmoid": lambda n: 0.70 + 0.0 * n, "powerset": lambda n: 0.79 - 2.0 * n**-0.5},
+        sizes=sizes,
+        noise=5e-4,
+    )
+    fits = quiet_fit_curves(curves, n_bootstrap=60)
+    crossing = fits.crossover["f1_micro"]["sigmoid_vs_powerset"]
+    assert crossing.leader_at_current == "sigmoid"
+    assert crossing.leader_at_limit == "powerset"
+    assert crossing.status == "crossover" and crossing.reason is None
+    assert crossing.n.estimate == pytest.approx(494, rel=0.1)
+    assert 400 <= crossing.n.low <= crossing.n.estimate <= crossing.n.high <= 10 * crossing.n.low
+    assert crossing.p_crossover > 0.9
+    # the loss is 1 - score, so it crosses at the same size
+    assert fits.crossover["hamming_loss"]["sigmoid_vs_powerset"].n.estimate == pytest.approx(
+        494, rel=0.1
+    )
+
+
+def test_a_crossover_the_bands_cannot_place_is_not_estimable():
+    # 0.7 - n^-0.5 = 0.9 - 8 n^-0.5  <=>  n = 35^2 = 1225, 3x beyond the largest size 400;
+    # the powerset still gains 0.17 per doubling there, so its band is far too wide to say
     sizes = np.array([50, 80, 130, 200, 280, 400])
     curves = make_curves(
         {"sigmoid": lambda n: 0.7 - n**-0.5, "powerset": lambda n: 0.9 - 8.0 * n**-0.5},
@@ -552,15 +593,11 @@ def test_fit_curves_finds_a_crossover_of_crossing_curves():
     )
     fits = quiet_fit_curves(curves, n_bootstrap=60)
     crossing = fits.crossover["f1_micro"]["sigmoid_vs_powerset"]
-    assert crossing.leader_at_current == "sigmoid"
-    assert crossing.leader_at_limit == "powerset"
-    assert crossing.status == "crossover within 100x"
     assert crossing.n.estimate == pytest.approx(1225, rel=0.1)
-    assert crossing.p_crossover > 0.9
-    # the loss is 1 - score, so it crosses at the same size
-    assert fits.crossover["hamming_loss"]["sigmoid_vs_powerset"].n.estimate == pytest.approx(
-        1225, rel=0.1
-    )
+    assert crossing.status == "not_estimable" and crossing.reason == "beyond_horizon"
+    assert crossing.to_dict()["reason"] == "beyond_horizon"
+    text = curves_text(curves, fits)
+    assert "not estimable from this data" in text and "1,2" not in text.split("crossover")[-1]
 
 
 def test_fit_curves_finds_no_crossover_for_parallel_curves():
@@ -574,7 +611,7 @@ def test_fit_curves_finds_no_crossover_for_parallel_curves():
     )
     fits = quiet_fit_curves(curves, n_bootstrap=60)
     crossing = fits.crossover["f1_micro"]["sigmoid_vs_powerset"]
-    assert crossing.status == "none within 100x"
+    assert crossing.status == "none"
     assert math.isinf(crossing.n.estimate)
     assert crossing.leader_at_current == crossing.leader_at_limit == "sigmoid"
     assert crossing.advantage_at_current.estimate == pytest.approx(0.05, abs=0.003)
@@ -584,10 +621,11 @@ def test_fit_curves_finds_no_crossover_for_parallel_curves():
 def test_fit_curves_defaults_targets_and_coverage():
     curves = make_curves({"sigmoid": pow3, "powerset": lambda n: pow3(n, a=0.85)})
     fits = quiet_fit_curves(curves, n_bootstrap=20, target=0.75)
-    assert fits.target_n == (4000, 40000)
+    # the dataset's size and the horizon: 10x the largest training size (3,200)
+    assert fits.target_n == (4000, 32000)
     assert fits.targets == {"f1_micro": 0.75}
     assert fits.fits["sigmoid"]["f1_micro"].samples_needed.target_kind == "user"
-    assert fits.fits["sigmoid"]["jaccard"].samples_needed.target_kind == "saturation"
+    assert fits.fits["sigmoid"]["jaccard"].samples_needed.target_kind == "flattening"
     # coverage = 1 - 0.2 n^-0.3, fitted for the softmax formulation only
     assert set(fits.coverage) == {"powerset"}
     coverage = fits.coverage["powerset"]
@@ -620,8 +658,8 @@ def test_fit_curves_to_dict_is_json_safe_with_nan_cells_and_warns_with_notes():
         "slope_at_current",
         "band",
     }
-    assert entry["samples_needed"]["status"] == "not_reachable"
-    assert set(entry["at_target"]) == {"4000", "40000"}
+    assert entry["samples_needed"]["status"] == "not_estimable"
+    assert set(entry["at_target"]) == {"4000", "32000"}
     assert set(data) >= {"fits", "crossover", "coverage", "sample_size", "options", "notes"}
     few = make_curves({"sigmoid": pow3, "powerset": pow3}, sizes=SIZES[:1])
     with pytest.warns(FeasibilityWarning, match="first: sigmoid .*: only 1 size"):
@@ -747,8 +785,8 @@ def test_curves_text_shows_the_answers():
     assert text == curves_text(curves, json.loads(json.dumps(fits.to_dict())))
     assert "Learning curves: synthetic" in text
     assert "f1_micro (higher is better)" in text and "hamming_loss (lower is better)" in text
-    assert "not reachable" in text  # 0.95 is above both asymptotes
-    assert "powerset overtakes at n=1," in text
+    assert "not estimable from this data" in text  # 0.95 is above both asymptotes
+    assert "where they cross is not estimable from this data" in text
     assert "Riley" in text and "Pate" in text
     sigmoid_row = next(line for line in text.splitlines() if line.strip().startswith("sigmoid "))
     assert fits.fits["sigmoid"]["f1_micro"].model in sigmoid_row
@@ -771,7 +809,7 @@ def test_fit_curves_on_emotions_panel():
     data = json.loads(json.dumps(fits.to_dict(), allow_nan=False))
     for formulation in curves.curves:
         entry = data["fits"][formulation]["f1_micro"]
-        assert entry["model"] in CURVE_MODELS
+        assert entry["model"] == "average" or entry["model"] in CURVE_MODELS
         assert 0.0 <= entry["at_target"][str(curves.n_samples)]["estimate"] <= 1.0
     assert data["sample_size"]["riley"]["n"] >= 1
     assert SEARCH_CAP == 1e9

@@ -271,7 +271,8 @@ def _with_tiny_p_values(result: dict) -> dict:
 def test_p_values_never_print_as_zero(result):
     tiny = _with_tiny_p_values(result)
     text = verdict_text(tiny)
-    assert "0.000" not in text.replace("0.0001", "") and "p < 0.001" in text
+    # no p-value prints as 0.000 (an interval's end may: it is a difference, not a p)
+    assert not re.search(r"\bp\s*=?\s*0\.000", text) and "p < 0.001" in text
     page = render_html(tiny)
     verdict = page[page.index('<section id="verdict"') : page.index('<section id="overview"')]
     assert "p &lt; 0.001" in verdict and "&lt; 0.001 (&lt; 0.001)" in verdict
@@ -284,7 +285,8 @@ def test_samples_needed_numbers_only_when_reached_or_reachable(result):
     need = {
         "target": 0.9,
         "target_kind": "user",
-        "status": "not_reachable",
+        "status": "not_estimable",
+        "reason": "too_wide",
         "p_reachable": 0.0,
         "n": {"estimate": 987654.0, "low": 876543.0, "high": None},
         "asymptote": {},
@@ -297,7 +299,7 @@ def test_samples_needed_numbers_only_when_reached_or_reachable(result):
         row["samples_needed"] = need if row["formulation"] != "full-powerset" else None
     page = render_html(dict(result, fits=fits, recommendation=rec))
     assert "987,654" not in page and "876,543" not in page
-    assert "not reachable" in page
+    assert "not estimable from this data: its 90% interval spans more than 10x" in page
 
 
 def test_samples_per_class_chart_counts_every_labelset():
@@ -349,3 +351,20 @@ def test_curve_charts_only_read_stored_fields(result):
         }
     )
     assert stds == sorted(zip(result["curves"]["curves"]["powerset"]["train_sizes"], spread))
+
+
+def test_the_stated_sizes_check_catches_a_wide_or_far_interval(result):
+    from conftest import assert_sizes_only_where_the_data_can_tell
+
+    assert_sizes_only_where_the_data_can_tell(result)  # the fixture's own report passes
+    broken = json.loads(json.dumps(result))
+    fit = next(iter(next(iter(broken["fits"]["fits"].values())).values()))
+    n_current = fit["train_sizes"][-1]
+    for n in (
+        {"estimate": 2.0 * n_current, "low": 1.1 * n_current, "high": 20.0 * n_current},
+        {"estimate": 2.0 * n_current, "low": 0.1 * n_current, "high": 3.0 * n_current},
+        {"estimate": 2.0 * n_current, "low": 1.5 * n_current, "high": None},
+    ):
+        fit["samples_needed"] = {"status": "reachable", "n": n}
+        with pytest.raises(AssertionError):
+            assert_sizes_only_where_the_data_can_tell(broken)

@@ -272,13 +272,9 @@ def _samples_needed(ctx: CheckContext, formulation: str) -> CheckItem | None:
     if fit is None or fit.samples_needed is None:
         return None
     need = fit.samples_needed
-    if need.status == "reached":
-        status = PASS
-    elif need.status in ("reachable", "unknown"):
-        # unknown: too few measured sizes to fit a curve; not a failure of the data
-        status = WARN
-    else:
-        status = FAIL if need.target_kind == "user" else WARN
+    # only a measured fact passes; an extrapolation, or what the data cannot tell, warns
+    # (never fails: "not estimable" is not evidence against the data)
+    status = PASS if need.status == "reached" else WARN
     estimate = need.n.estimate
     # a sample count is only meaningful when the target is (or will be) reached
     counted = need.status in ("reached", "reachable") and math.isfinite(estimate)
@@ -298,6 +294,7 @@ def _samples_needed(ctx: CheckContext, formulation: str) -> CheckItem | None:
             "low": need.n.low,
             "high": need.n.high,
             "counted": counted,
+            "reason": None if need.reason is None else str(need.reason),
             "n_samples": ctx.profile.n_samples,
         },
     )
@@ -309,16 +306,19 @@ def _analytic_sigmoid(ctx: CheckContext) -> CheckItem | None:
         return None
     binding = analytic.sigmoid_binding_label
     n = ctx.profile.n_samples
+    reason = analytic.sigmoid_not_applicable
     return CheckItem(
         "analytic_sigmoid",
-        PASS if n >= analytic.sigmoid_n else WARN,
-        float(analytic.sigmoid_n),
+        # a criterion that does not apply never warns
+        PASS if reason is not None or n >= analytic.sigmoid_n else WARN,
+        None if reason is not None else float(analytic.sigmoid_n),
         Concern.SIGMOID,
         {
             "n_needed": analytic.sigmoid_n,
             "n_samples": n,
             "n_predictors": analytic.n_predictors,
             "label": ctx.profile.label_names[binding] if binding is not None else "?",
+            "not_applicable": None if reason is None else str(reason),
         },
     )
 
@@ -328,16 +328,18 @@ def _analytic_powerset(ctx: CheckContext) -> CheckItem | None:
     if analytic is None or analytic.powerset is None:
         return None
     n = ctx.profile.n_samples
+    reason = analytic.powerset_not_applicable
     return CheckItem(
         "analytic_powerset",
-        PASS if n >= analytic.powerset.n else WARN,
-        float(analytic.powerset.n),
+        PASS if reason is not None or n >= analytic.powerset.n else WARN,
+        None if reason is not None else float(analytic.powerset.n),
         Concern.POWERSET,
         {
             "n_needed": analytic.powerset.n,
             "n_samples": n,
             "n_categories": analytic.powerset.n_categories,
             "n_predictors": analytic.n_predictors,
+            "not_applicable": None if reason is None else str(reason),
         },
     )
 

@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import invalid_parameter
+from ..fit.status import CROSSOVER_RANGE, CrossoverStatus
 from ..vocab import FORMULATIONS, LOSS_METRICS, METRICS
 from .codes import Basis, DecisionWarning, Note, Place, Reason, ReasonCode, VerdictCode
 from .compare import Plan, Setting, extrapolated_comparison, measured_comparison, plan
@@ -400,7 +401,8 @@ def _fit_reasons(fits, metric: str) -> list[Reason]:
     if slopes:
         reasons.append(Reason(ReasonCode.SLOPES, {"metric": metric, "slopes": slopes}))
     for crossing in fits.crossover.get(metric, {}).values():
-        if str(crossing.status).startswith("crossover") and math.isfinite(crossing.n.estimate):
+        # only a crossover the data can place: within the horizon, interval at most 10x
+        if crossing.status == CrossoverStatus.CROSSOVER:
             reasons.append(
                 Reason(
                     ReasonCode.CROSSOVER,
@@ -409,8 +411,12 @@ def _fit_reasons(fits, metric: str) -> list[Reason]:
                         "first": crossing.first,
                         "second": crossing.second,
                         "n": crossing.n.estimate,
+                        "low": crossing.n.low,
+                        "high": crossing.n.high,
+                        "p_crossover": crossing.p_crossover,
                         "leader_now": crossing.leader_at_current,
                         "n_current": crossing.n_current,
+                        "limit": CROSSOVER_RANGE * crossing.n_current,
                         "leader_at_limit": crossing.leader_at_limit,
                     },
                 )

@@ -3,34 +3,37 @@
 :func:`fit_curves` takes a :class:`~feasibility.curves.LearningCurves` and, for every
 formulation and metric, fits the learning-curve models of the Learning Curve Database
 study (Mohr et al. 2022, "LCDB 1.0"; Viering & Loog 2023, "The shape of learning
-curves: a review") by weighted nonlinear least squares, selects one per curve by how
-well it extrapolates (leave the largest size out, predict it), and propagates the
-fold-to-fold variation by a bootstrap over runs -- the model selection redone in every
-replicate -- into 90% intervals for:
+curves: a review") by weighted nonlinear least squares and averages them, each weighted
+by how well it extrapolated the curve's own largest size from the smaller ones
+(:mod:`~feasibility.fit.average`). Beyond the data the curve never falls below the last
+measured mean. From it, with 90% intervals:
 
-- the metric at the target training sizes (default: the dataset size and 10x it);
-- the samples needed to reach a target score (or "not reachable", see
-  :class:`SamplesNeeded` for every status);
-- the size at which one formulation overtakes another (within 100x the data);
+- the metric at the target training sizes (default: the dataset size and the horizon);
+- the samples needed to reach a target score, or to reach the point where a doubling of
+  the data gains less than 0.01 -- stated only when the data can tell (see
+  :class:`SamplesNeeded`);
+- the size at which one formulation overtakes another (within the horizon);
 - the slope at the current size (is more data still helping?).
+
+The horizon is ``HORIZON`` (10) times the largest measured size: the distance at which
+the intervals were checked on real learning curves they were not learned on. Nothing
+beyond it drives a decision, and a size is stated only when its interval spans at most
+``MAX_SPAN`` (10x); otherwise it is "not estimable from this data", with the reason.
 
 Intervals for the metric itself (``at_target`` and ``band``) are *prediction*
 intervals for what a user would measure: a mean over the same number of runs at that
-size. Around the selected curve they combine, per side,
+size. Per side, they are the wider of
 
-1. the bootstrap spread of the curve, with the selection redone per replicate (so the
-   choice between, say, pow3 and exp3 widens the band where they disagree), widened by
-   the small-sample factor of Hesterberg's expanded percentile interval (a bootstrap
-   over 5 runs understates the spread: :func:`~feasibility.fit.bootstrap.expansion_factor`);
-2. in quadrature, the fold-to-fold noise of one new mean of runs
-   (:func:`~feasibility.fit.bootstrap.fold_noise_halfwidth`);
-3. times a calibration factor >= 1 from the curve's own backtest: if the interval built
-   the same way on all sizes but the largest did not reach the measured largest size,
-   every interval is widened by the ratio needed to reach it
-   (:func:`~feasibility.fit.bootstrap.calibration_factor`).
+1. the bootstrap spread of the curve (its members refitted to resampled runs), widened
+   by the small-sample factor of Hesterberg's expanded percentile interval
+   (:func:`~feasibility.fit.bootstrap.expansion_factor`), combined in quadrature with the
+   fold-to-fold noise of one new mean (:func:`~feasibility.fit.bootstrap.fold_noise_halfwidth`);
+2. the calibrated extrapolation error (:mod:`~feasibility.fit.extrapolation`): quantiles,
+   per distance, of the error of this very fitter on LCDB 1.0 curves, scaled by the
+   curve's own backtest error, gain and noise, with the same fold noise in quadrature.
 
-Slopes, samples needed and crossovers describe the curve, not one measurement: they
-use the bootstrap curves (with the per-replicate selection) as they are.
+Slopes and crossovers describe the curve, not one measurement: they use the bootstrap
+curves as they are; samples needed for a user target inverts the prediction band.
 
 It also fits the powerset's coverage curve (share of test samples whose labelset was
 seen in training: a ceiling on its subset accuracy). The analytic Riley / Pate sample
@@ -50,7 +53,8 @@ Sizes are rescaled by the largest fitted size before fitting (numerical conditio
 Layout
 ------
 ``models`` (the curve models registry), ``solver`` (weighted least squares),
-``bootstrap`` (weights, bootstrap refits, interval widths), ``derived`` (at target,
+``average`` (the weighted average and its bootstrap refits), ``extrapolation`` (the
+calibrated error and its table), ``bootstrap`` (weights, interval widths), ``derived`` (at target,
 samples needed, slope, crossover), ``results`` (result types, JSON both ways),
 ``options`` (:class:`FitOptions`), ``curve`` (one curve), ``stage`` (:func:`fit_curves`),
 ``status`` (statuses and constants), ``notes`` (the notes' codes), ``sample_size`` (Riley / Pate formulas) and
@@ -83,12 +87,14 @@ from .status import (
     CROSSOVER_PAIRS,
     CROSSOVER_RANGE,
     HEADLINE_METRIC,
+    HORIZON,
+    MAX_SPAN,
     MEANINGFUL_GAIN,
-    SATURATION_GAP,
     SEARCH_CAP,
     TIE,
     CrossoverStatus,
     NeedStatus,
+    NotEstimable,
     R2Source,
     SlopeVerdict,
     TargetKind,
@@ -121,6 +127,7 @@ __all__ = [
     "FitNote",
     # statuses and constants
     "NeedStatus",
+    "NotEstimable",
     "TargetKind",
     "SlopeVerdict",
     "CrossoverStatus",
@@ -131,7 +138,8 @@ __all__ = [
     "CROSSOVER_RANGE",
     "HEADLINE_METRIC",
     "MEANINGFUL_GAIN",
-    "SATURATION_GAP",
+    "HORIZON",
+    "MAX_SPAN",
     "SEARCH_CAP",
     "TIE",
     # analytic formulas

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,12 +36,24 @@ __all__ = [
     "CONSERVATIVE_NAGELKERKE",
     "AnalyticSampleSize",
     "LabelSampleSize",
+    "NotApplicable",
     "analytic_sample_size",
     "with_sample_size",
 ]
 
 #: Nagelkerke R^2 assumed when the data give no usable R^2 (Riley et al. 2020's conservative choice).
 CONSERVATIVE_NAGELKERKE = 0.15
+#: The criteria are for a model with few predictors per sample: with more than this share
+#: of the samples as predictors they say nothing about a penalised model (and they assume
+#: an unpenalised maximum-likelihood fit).
+MAX_PREDICTOR_SHARE = 0.1
+
+
+class NotApplicable(StrEnum):
+    """Why an analytic criterion does not apply to this data."""
+
+    CONSERVATIVE_R2 = "conservative_r2"  # the binding R^2 was assumed, not measured
+    MANY_PREDICTORS = "many_predictors"  # predictors > MAX_PREDICTOR_SHARE x samples
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +97,10 @@ class AnalyticSampleSize:
     powerset: PateResult | None
     powerset_r2_source: R2Source
     notes: tuple[FitNote, ...] = field(default_factory=tuple)
+    # why a criterion does not apply (None: it does); a criterion that does not apply
+    # is reported, but never drives a checklist warning
+    sigmoid_not_applicable: NotApplicable | None = None
+    powerset_not_applicable: NotApplicable | None = None
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict."""
@@ -96,10 +113,15 @@ class AnalyticSampleSize:
                 if self.sigmoid_binding_label is None
                 else int(self.sigmoid_binding_label),
                 "per_label": [entry.to_dict() for entry in self.per_label],
+                "not_applicable": _reason(self.sigmoid_not_applicable),
             },
             "pate": None
             if self.powerset is None
-            else {**self.powerset.to_dict(), "r2_source": str(self.powerset_r2_source)},
+            else {
+                **self.powerset.to_dict(),
+                "r2_source": str(self.powerset_r2_source),
+                "not_applicable": _reason(self.powerset_not_applicable),
+            },
             "notes": [note.to_dict() for note in self.notes],
         }
 
@@ -118,7 +140,28 @@ class AnalyticSampleSize:
             powerset=None if pate is None else PateResult.from_dict(pate),
             powerset_r2_source=R2Source.ADJUSTED if pate is None else R2Source(pate["r2_source"]),
             notes=FitNote.from_dicts(data["notes"]),
+            sigmoid_not_applicable=_from_reason(riley.get("not_applicable")),
+            powerset_not_applicable=None
+            if pate is None
+            else _from_reason(pate.get("not_applicable")),
         )
+
+
+def _reason(reason: NotApplicable | None) -> str | None:
+    return None if reason is None else str(reason)
+
+
+def _from_reason(value: str | None) -> NotApplicable | None:
+    return None if value is None else NotApplicable(value)
+
+
+def _applicability(source: R2Source, n_predictors: int, n_samples: int) -> NotApplicable | None:
+    """Why a criterion does not apply: an assumed R^2, or too many predictors per sample."""
+    if n_predictors > MAX_PREDICTOR_SHARE * n_samples:
+        return NotApplicable.MANY_PREDICTORS
+    if source == R2Source.CONSERVATIVE:
+        return NotApplicable.CONSERVATIVE_R2
+    return None
 
 
 def _per_label(
@@ -164,7 +207,14 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
     Apparent R^2 are shrunk with van Houwelingen's heuristic (:func:`adjusted_r2_cs`);
     when that is not possible (the apparent fit is so overfitted that the heuristic
     shrinkage is <= 0, or the R^2 is missing) the conservative Nagelkerke R^2 of 0.15
-    that Riley et al. recommend is used instead and a note says so.
+    that Riley et al. recommend is used instead and a note says so. Pate's criterion is
+    computed on the labelsets the pruned powerset keeps (those seen at least
+    ``prune_min_count`` times; all of them when fewer than 2 are).
+
+    A criterion is marked not applicable (``sigmoid_not_applicable``,
+    ``powerset_not_applicable``) when the predictors outnumber a tenth of the samples or
+    its binding R^2 was assumed: both criteria are for an unpenalised maximum-likelihood
+    model, and then they measure the assumption, not the data.
 
     Parameters
     ----------
@@ -178,15 +228,23 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
     p = max(int(curves.n_predictors), 1)
     n_fit = int(curves.n_train_full)
     per_label, notes = _per_label(curves, p, n_fit, shrinkage)
-    sigmoid_n = binding = None
+    n_samples = int(getattr(curves, "n_samples", n_fit))
+    sigmoid_n = binding = sigmoid_not_applicable = None
     if per_label:
         best = max(per_label, key=lambda entry: entry.result.n)
         sigmoid_n, binding = best.result.n, best.label
+        sigmoid_not_applicable = _applicability(best.r2_source, p, n_samples)
 
     powerset = None
     source = R2Source.ADJUSTED
     shares = np.asarray(curves.powerset_class_shares, dtype=float)
     shares = shares[shares > 0]
+    # the pruned powerset's classes: the labelsets seen at least prune_min_count times
+    min_count = int((getattr(curves, "options", {}) or {}).get("prune_min_count", 1) or 1)
+    frequent = shares[shares * n_samples >= min_count - 1e-9]
+    if frequent.size >= 2:
+        shares = frequent / frequent.sum()
+    powerset_not_applicable = None
     if shares.size >= 2:
         maximum = max_r2_cs(shares)
         n_model_params = (shares.size - 1) * p
@@ -201,6 +259,7 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
         powerset = pate_multinomial(
             shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage
         )
+        powerset_not_applicable = _applicability(source, p, n_samples)
     else:
         notes.append(FitNote(FitNoteCode.PATE_TOO_FEW_LABELSETS))
     for note in notes:
@@ -214,6 +273,8 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
         powerset=powerset,
         powerset_r2_source=source,
         notes=tuple(notes),
+        sigmoid_not_applicable=sigmoid_not_applicable,
+        powerset_not_applicable=powerset_not_applicable,
     )
 
 

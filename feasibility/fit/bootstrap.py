@@ -1,19 +1,17 @@
-"""The uncertainty of a fitted curve: weights, the bootstrap over runs and interval widths.
+"""The sampling uncertainty of a fitted curve: weights, and interval widths from the bootstrap.
 
 - :func:`floored_moments` / :func:`_observe`: mean, floored standard error (the fit's weights)
   and run count per size;
-- :func:`bootstrap_refits`: the whole fit redone on resampled runs, the model selection
-  included (:func:`_bootstrap_select`);
-- :func:`expansion_factor`, :func:`fold_noise_halfwidth`, :func:`calibration_factor` and
-  :func:`_prediction_bounds`: the prediction interval of a new fold mean built from the
-  bootstrap curves (see the :mod:`feasibility.fit` docstring for how they combine).
+- :func:`expansion_factor`, :func:`fold_noise_halfwidth` and :func:`_prediction_bounds`: the
+  prediction interval of a new fold mean built from the bootstrap curves (the refits are
+  :func:`feasibility.fit.average.bootstrap_members`; see the :mod:`feasibility.fit`
+  docstring for how this interval and the calibrated one combine).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,19 +20,8 @@ from scipy.stats import t as student_t
 
 from .._stats import percentile_interval
 from ..curves import size_moments
-from .models import CURVE_MODELS, MODEL_NAMES, predict
-from .notes import FitNote
-from .solver import BOOTSTRAP_LM, lm_batch
-from .status import EPS
 
-__all__ = [
-    "Selection",
-    "bootstrap_refits",
-    "calibration_factor",
-    "expansion_factor",
-    "floored_moments",
-    "fold_noise_halfwidth",
-]
+__all__ = ["expansion_factor", "floored_moments", "fold_noise_halfwidth"]
 
 _SIGMA_ABS_FLOOR = 1e-3
 
@@ -45,19 +32,6 @@ class _Observed:
     mean: np.ndarray  # (m,) score space
     sigma: np.ndarray  # (m,) standard error of the mean, floored
     count: np.ndarray  # (m,) runs that contributed
-
-
-@dataclass(frozen=True, eq=False)
-class Selection:
-    """The model chosen on the data, its fit, and what the bootstrap starts from."""
-
-    name: str
-    params: np.ndarray  # scaled params of ``name`` fitted to all sizes
-    candidates: dict[str, float]  # model -> leave-last-point-out abs error (NaN: not fitted)
-    backtest_error: float  # of ``name`` (NaN when fewer than 3 sizes)
-    notes: list[FitNote]
-    # leave-last-point-out params of every candidate that converged (empty below 3 sizes)
-    backtest_params: dict[str, np.ndarray]
 
 
 def floored_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -237,201 +211,3 @@ def _prediction_bounds(
     low = point - calibration * np.hypot(below, noise_halfwidth)
     high = point + calibration * np.hypot(above, noise_halfwidth)
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
-
-
-def calibration_factor(
-    observed: float,
-    point: float,
-    held_out: np.ndarray,
-    *,
-    confidence: float,
-    expansion: float,
-    noise_halfwidth: float,
-) -> float:
-    """Widening factor (>= 1) so the backtest's band would have covered the held-out size.
-
-    The backtest fits the sizes without the largest and predicts it (``point``, the
-    selected model; ``held_out`` the same prediction per bootstrap replicate, each with
-    its own model selection). If the observed mean there lies outside that prediction
-    interval, every interval is widened by the ratio of the observed error to the
-    half-width on its side, so that the interval would have just reached it. This
-    carries the user's own extrapolation error over to larger distances (the bootstrap
-    half-widths already grow with distance); it only ever widens, since one held-out
-    point cannot show that a band is too wide.
-
-    Parameters
-    ----------
-    observed : float
-        Mean measured at the largest size, in score space (NaN: no calibration).
-    point : float
-        The backtest's prediction of it by the selected model.
-    held_out : ndarray of shape (B,)
-        The same prediction per bootstrap replicate (NaN rows ignored).
-    confidence : float
-        Two-sided coverage of the interval, in (0, 1).
-    expansion : float
-        Small-sample widening of the bootstrap deviations (:func:`expansion_factor`).
-    noise_halfwidth : float
-        Fold noise of the measured mean (:func:`fold_noise_halfwidth`).
-
-    Returns
-    -------
-    float
-        The ratio of the observed error to the backtest's half-width on its side when
-        the error is larger, else 1.
-
-    Examples
-    --------
-    The half-width is ``hypot(0.018, 0.024) = 0.03``: an error of 0.1 needs 0.1 / 0.03,
-    an error of 0.02 needs nothing.
-
-    >>> held_out = 0.6 + np.linspace(-0.02, 0.02, 201)
-    >>> options = {"confidence": 0.90, "expansion": 1.0, "noise_halfwidth": 0.024}
-    >>> round(calibration_factor(0.70, 0.6, held_out, **options), 4)
-    3.3333
-    >>> calibration_factor(0.62, 0.6, held_out, **options)
-    1.0
-    """
-    if not (np.isfinite(observed) and np.isfinite(point)):
-        return 1.0
-    low, high = _prediction_bounds(
-        np.array([point]),
-        np.asarray(held_out, dtype=float)[:, None],
-        confidence=confidence,
-        expansion=expansion,
-        noise_halfwidth=noise_halfwidth,
-        calibration=1.0,
-    )
-    error = observed - point
-    half = (high[0] - point) if error > 0 else (point - low[0])
-    if not np.isfinite(half) or abs(error) <= half:
-        return 1.0
-    if half <= EPS:
-        return 1.0
-    return float(abs(error) / half)
-
-
-def _bootstrap_select(
-    x: np.ndarray,
-    mean_b: np.ndarray,
-    sigma_b: np.ndarray,
-    count_b: np.ndarray,
-    names: Sequence[str],
-    backtest_params: dict[str, np.ndarray],
-    selected: str,
-    selected_params: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Redo the model selection in every bootstrap replicate, then refit the chosen model.
-
-    Each replicate (row of ``mean_b``) fits every candidate without its largest size,
-    keeps the one that predicts that size best (ties: fewer parameters first, as on the
-    data) and refits it to all sizes, so the replicates vary in model as well as in
-    parameters: the spread of the bootstrap curves includes the uncertainty of the
-    selection, which a bootstrap of the selected model alone misses. A replicate without
-    a measurement at the largest size keeps the model selected on the data.
-
-    Returns (model name per row, "" when the refit failed; params (B, k_max) NaN-padded;
-    the backtest prediction of the largest size per row, NaN when unavailable).
-    """
-    n_rows, m = mean_b.shape
-    weights = np.where(np.isfinite(sigma_b) & (count_b > 0), 1.0 / sigma_b, 0.0)
-    targets = np.where(count_b > 0, mean_b, 0.0)
-    held_weights = weights.copy()
-    held_weights[:, -1] = 0.0
-    errors = np.full((n_rows, len(names)), np.inf)
-    predictions = np.full((n_rows, len(names)), np.nan)
-    sizes_before = (count_b[:, :-1] > 0).sum(axis=1)
-    for j, name in enumerate(names):
-        model = CURVE_MODELS[name]
-        fitted, cost = lm_batch(
-            model,
-            x,
-            targets,
-            held_weights,
-            np.tile(backtest_params[name], (n_rows, 1)),
-            **BOOTSTRAP_LM,
-        )
-        ok = np.isfinite(cost) & (sizes_before >= model.n_params)
-        predictions[ok, j] = predict(model, fitted[ok], x[-1:])[:, 0]
-        errors[ok, j] = np.abs(predictions[ok, j] - mean_b[ok, -1])
-    errors[~np.isfinite(errors)] = np.inf
-    choice = np.argmin(errors, axis=1)
-    fallback = ~np.isfinite(errors[np.arange(n_rows), choice]) | (count_b[:, -1] == 0)
-    chosen = np.array(names, dtype=object)[choice]
-    chosen[fallback] = selected
-    held_out = predictions[np.arange(n_rows), choice]
-    if selected in names:
-        held_out[fallback] = predictions[fallback, list(names).index(selected)]
-    else:
-        held_out[fallback] = np.nan
-
-    k_max = max(CURVE_MODELS[name].n_params for name in (*names, selected))
-    params = np.full((n_rows, k_max), np.nan)
-    models_out = np.full(n_rows, "", dtype=object)
-    for name in np.unique(chosen.astype(str)):
-        model = CURVE_MODELS[name]
-        rows = np.flatnonzero(chosen == name)
-        rows = rows[(count_b[rows] > 0).sum(axis=1) >= model.n_params]
-        if rows.size == 0:
-            continue
-        start = selected_params if name == selected else backtest_params[name]
-        fitted, cost = lm_batch(
-            model, x, targets[rows], weights[rows], np.tile(start, (rows.size, 1)), **BOOTSTRAP_LM
-        )
-        good = np.isfinite(cost) & np.isfinite(fitted).all(axis=1)
-        params[rows[good], : model.n_params] = fitted[good]
-        models_out[rows[good]] = name
-    return models_out.astype(str), params, held_out
-
-
-def bootstrap_refits(
-    score: np.ndarray, boot_rows: np.ndarray, x: np.ndarray, selection: Selection
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Refit the curve on every bootstrap resample of the runs.
-
-    Whole rows (folds) are resampled (``boot_rows``, (B, n_runs) indices), the means and
-    weights recomputed, and the whole procedure redone in every replicate -- the model
-    selection included, when there is one -- so that the spread covers the choice of
-    model too. ``score`` is (n_runs, m) in score space on the measured sizes ``x``
-    (scaled). A ``last1`` curve takes each replicate's last measured mean.
-
-    Returns (model name per row, "" when the refit failed; params (B, k) NaN where it
-    failed; the backtest prediction of the largest size per row, NaN when unavailable).
-    """
-    model = CURVE_MODELS[selection.name]
-    n_boot, n_sizes = boot_rows.shape[0], score.shape[1]
-    boot = np.full((n_boot, model.n_params), np.nan)
-    boot_models = np.full(n_boot, "", dtype=object)
-    held_out = np.full(n_boot, np.nan)
-    names = [n for n in MODEL_NAMES if n in selection.backtest_params]
-    if not n_boot:
-        return boot_models, boot, held_out
-    mean_b, sigma_b, count_b = floored_moments(score[boot_rows])
-    available = (count_b > 0).sum(axis=1)
-    if selection.name == "last1":
-        last = np.where(count_b > 0, np.arange(n_sizes)[None, :], -1).max(axis=1)
-        usable = last >= 0
-        boot[usable, 0] = mean_b[usable, last[usable]]
-        boot_models[usable] = selection.name
-    elif names and n_sizes >= 3:
-        boot_models, boot, held_out = _bootstrap_select(
-            x,
-            mean_b,
-            sigma_b,
-            count_b,
-            names,
-            selection.backtest_params,
-            selection.name,
-            selection.params,
-        )
-    else:
-        usable = available >= min(model.n_params, n_sizes)
-        if usable.any():
-            weights = np.where(np.isfinite(sigma_b[usable]), 1.0 / sigma_b[usable], 0.0)
-            targets = np.where(count_b[usable] > 0, mean_b[usable], 0.0)
-            start = np.tile(selection.params, (int(usable.sum()), 1))
-            found, cost = lm_batch(model, x, targets, weights, start, **BOOTSTRAP_LM)
-            found[~np.isfinite(cost)] = np.nan
-            boot[usable] = found
-            boot_models[usable] = np.where(np.isfinite(found).all(axis=1), selection.name, "")
-    return boot_models, boot, held_out

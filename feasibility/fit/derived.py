@@ -16,22 +16,23 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .._stats import percentile_interval
-from .models import limit_score
 from .results import Band, Crossover, CurveFit, Interval, SamplesNeeded, Slope
 from .status import (
     CROSSOVER_RANGE,
     EPS,
+    HORIZON,
+    MAX_SPAN,
     MEANINGFUL_GAIN,
-    SATURATION_GAP,
     SEARCH_CAP,
     TIE,
     CrossoverStatus,
     NeedStatus,
+    NotEstimable,
     SlopeVerdict,
     TargetKind,
 )
 
-__all__ = ["samples_needed", "with_answers"]
+__all__ = ["judge_estimate", "samples_needed", "with_answers"]
 
 
 def _interval(point: float, samples: np.ndarray, confidence: float) -> Interval:
@@ -57,7 +58,7 @@ def with_answers(
     """Add the derived answers to a fitted curve: ``at_target``, ``band``, samples needed, slope.
 
     ``at_target`` and the band (40 sizes from the smallest measured to the largest of
-    ``target_n`` and 10x the largest measured) are prediction intervals of a new fold mean.
+    ``target_n`` and the horizon) are prediction intervals of a new fold mean.
     """
     at_target = {}
     for n in target_n:
@@ -66,7 +67,7 @@ def with_answers(
         at_target[int(n)] = _metric_interval(interval, fit.higher_is_better)
     sizes = fit.train_sizes
     grid = np.unique(
-        np.round(np.geomspace(sizes[0], max(max(target_n, default=0), 10 * sizes[-1]), 40))
+        np.round(np.geomspace(sizes[0], max(max(target_n, default=0), HORIZON * sizes[-1]), 40))
     )
     mid = fit.predict_score(grid)
     low, high = fit.prediction_interval(grid)
@@ -122,7 +123,7 @@ def _unknown_samples_needed(fit: CurveFit, target: float | None) -> SamplesNeede
     unknown = Interval(math.nan, math.nan, math.nan)
     return SamplesNeeded(
         target=math.nan if target is None else float(target),
-        target_kind=TargetKind.SATURATION if target is None else TargetKind.USER,
+        target_kind=TargetKind.FLATTENING if target is None else TargetKind.USER,
         status=NeedStatus.UNKNOWN,
         n=unknown,
         p_reachable=math.nan,
@@ -143,22 +144,51 @@ def _refine(fit: CurveFit, grid: np.ndarray, n_point: float, target_point: float
     return n_point
 
 
-def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> SamplesNeeded:
-    """Training size at which a fitted curve reaches a target, with its bootstrap interval.
+def _first_flat(values_at_n: np.ndarray, values_at_2n: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Per row, the first grid size from which a doubling gains less than MEANINGFUL_GAIN."""
+    gain = values_at_2n - values_at_n
+    return _first_reach(-gain, grid, np.full(gain.shape[0], -MEANINGFUL_GAIN + 1e-12))
 
-    The point curve and every bootstrap curve are searched on a log grid up to
-    ``SEARCH_CAP`` for the first size where they reach the target (the point curve's size
-    then refined by root finding). The status comes from the point curve, so it agrees
-    with ``n.estimate``; ``p_reachable`` is the share of bootstrap curves that get there
-    too (see :class:`~feasibility.fit.SamplesNeeded` for every status).
+
+def judge_estimate(n: Interval, n_current: float, *, reached: bool = False):
+    """Status of an extrapolated size and, when not estimable, why (``None`` otherwise).
+
+    Stated only when the estimate and both ends of its interval lie within
+    ``HORIZON x n_current`` and the interval spans at most ``MAX_SPAN``.
+    """
+    if reached:
+        return NeedStatus.REACHED, None
+    if not math.isfinite(n.estimate):
+        return NeedStatus.NOT_ESTIMABLE, NotEstimable.LEVELS_OFF
+    horizon_n = HORIZON * n_current
+    if n.estimate > horizon_n or not n.high <= horizon_n:
+        return NeedStatus.NOT_ESTIMABLE, NotEstimable.BEYOND_HORIZON
+    if not (n.low > 0 and n.high <= MAX_SPAN * n.low):
+        return NeedStatus.NOT_ESTIMABLE, NotEstimable.TOO_WIDE
+    return NeedStatus.REACHABLE, None
+
+
+def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> SamplesNeeded:
+    """Training size at which a fitted curve reaches a target, when the data can tell.
+
+    With a user ``target``: the size where the fitted curve reaches it, and as its
+    interval the sizes where the upper and the lower end of the prediction band reach it
+    (the calibrated band, so the interval widens as the extrapolation grows). Without
+    one: the size from which a doubling of the data gains less than ``MEANINGFUL_GAIN``
+    ("flattening"), with the interval of reaching the level the curve has there. Either
+    is stated
+    (``"reachable"``) only when the estimate and its interval lie within the horizon
+    and the interval spans at most ``MAX_SPAN``; otherwise the status is
+    ``"not_estimable"`` with the ``reason``. ``p_reachable`` is the share of bootstrap
+    curves that get there within the horizon (or flatten within it).
 
     Parameters
     ----------
     fit : CurveFit
         A fitted curve (:func:`~feasibility.fit.fit_curve`).
     target : float or None
-        Metric value to reach, in the metric's own units (a loss as a loss); None: within
-        5% of the fitted asymptote ("saturation").
+        Metric value to reach, in the metric's own units (a loss as a loss); None: where
+        the curve flattens.
     confidence : float
         Coverage of the interval of ``n``, in (0, 1).
 
@@ -175,79 +205,69 @@ def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> Sa
     >>> sizes = np.array([50, 100, 200, 400, 800])
     >>> fit = fit_curve(sizes, np.tile(0.8 - 1.5 * sizes**-0.5, (3, 1)), n_bootstrap=0)
     >>> needed = samples_needed(fit, 0.75, 0.90)
-    >>> str(needed.status), round(needed.n.estimate)
-    ('reachable', 900)
+    >>> str(needed.status), round(needed.n.estimate, -1)
+    ('reachable', 900.0)
     """
     if fit.model in (None, "last1"):
         # a constant through the last value says nothing about where the curve goes
         return _unknown_samples_needed(fit, target)
-    grid = _search_grid(1.0)
+    grid = _search_grid(float(fit.train_sizes[0]))
+    horizon_n = HORIZON * fit.n_current
     point_curve = fit.predict_score(grid)
     boot_curves = fit.bootstrap_scores(grid)
-    asym_point, asym_boot = point_curve[-1], boot_curves[:, -1]
-
-    def gap(asym):
-        return SATURATION_GAP * (asym if fit.higher_is_better else 1.0 - asym)
-
     if target is None:
-        kind = TargetKind.SATURATION
-        target_point = asym_point - gap(asym_point)
-        target_boot = asym_boot - gap(asym_boot)
-        target_metric = fit._to_metric(target_point)
+        # where a doubling gains < MEANINGFUL_GAIN; its uncertainty is that of reaching
+        # the level the curve has there, from the band as for a user target
+        kind = TargetKind.FLATTENING
+        n_point = float(_first_flat(point_curve[None], fit.predict_score(2 * grid)[None], grid)[0])
+        target_point = float(fit.predict_score([n_point])[0]) if np.isfinite(n_point) else math.nan
+        n_boot = _first_flat(boot_curves, fit.bootstrap_scores(2 * grid), grid)
+        target_metric = float(fit._to_metric(target_point))
+        reached = np.isfinite(n_point) and n_point <= fit.n_current
     else:
         kind = TargetKind.USER
         target_point = target if fit.higher_is_better else 1.0 - target
-        target_boot = np.full(asym_boot.shape, target_point)
-        target_metric = target
-    n_point = float(_first_reach(point_curve[None, :], grid, np.array([target_point]))[0])
-    if np.isfinite(n_point) and n_point > grid[0]:
-        n_point = _refine(fit, grid, n_point, target_point)
-    n_boot = _first_reach(boot_curves, grid, target_boot)
-    valid = n_boot[~np.isnan(n_boot)]
-    p_reachable = float(np.mean(np.isfinite(valid))) if valid.size else math.nan
-    n_interval = _interval(n_point, np.where(np.isinf(n_boot), SEARCH_CAP * 10, n_boot), confidence)
-    n_interval = Interval(
-        n_interval.estimate,
-        math.inf if n_interval.low > SEARCH_CAP else n_interval.low,
-        math.inf if n_interval.high > SEARCH_CAP else n_interval.high,
-    )
-    asymptote = _interval(asym_point, asym_boot, confidence)
-    if np.isnan(n_point) or not np.isfinite(target_point):
+        n_point = float(_first_reach(point_curve[None, :], grid, np.array([target_point]))[0])
+        if np.isfinite(n_point) and n_point > grid[0]:
+            n_point = _refine(fit, grid, n_point, target_point)
+        n_boot = _first_reach(boot_curves, grid, np.full(boot_curves.shape[0], target_point))
+        target_metric = float(target)
+        measured = float(fit.observed[-1])
+        reached = (measured >= target) if fit.higher_is_better else (measured <= target)
+        reached = bool(reached) or n_point <= fit.n_current
+    interval = Interval(n_point, math.nan, math.nan)
+    if np.isfinite(target_point):
+        low, high = fit.prediction_interval(grid)
+        # the optimistic end of the band gets there first, the pessimistic one last
+        ends = _first_reach(np.vstack([high, low]), grid, np.full(2, target_point))
+        interval = Interval(n_point, float(ends[0]), float(ends[1]))
+    if np.isnan(n_point):
         return _unknown_samples_needed(fit, target)
-    status = _need_status(fit, kind, n_point, target_point, target_metric)
-    if status == NeedStatus.REACHED and n_point > fit.n_current:
+    interval = Interval(
+        interval.estimate,
+        math.inf if interval.low > SEARCH_CAP else interval.low,
+        math.inf if interval.high > SEARCH_CAP else interval.high,
+    )
+    valid = n_boot[~np.isnan(n_boot)]
+    p_reachable = float(np.mean(valid <= horizon_n)) if valid.size else math.nan
+    status, reason = judge_estimate(interval, fit.n_current, reached=bool(reached))
+    if status == NeedStatus.REACHED and interval.estimate > fit.n_current:
         # measured at the largest size, though the smoother curve gets there later
-        n_interval = replace(n_interval, estimate=float(fit.n_current))
+        interval = replace(interval, estimate=float(fit.n_current))
+    at_horizon = _interval(
+        float(point_curve[np.searchsorted(grid, horizon_n) - 1]),
+        boot_curves[:, np.searchsorted(grid, horizon_n) - 1],
+        confidence,
+    )
     return SamplesNeeded(
-        target=float(target_metric),
+        target=target_metric,
         target_kind=kind,
         status=status,
-        n=n_interval,
+        n=interval,
         p_reachable=p_reachable,
-        asymptote=_metric_interval(asymptote, fit.higher_is_better),
+        asymptote=_metric_interval(at_horizon, fit.higher_is_better),
+        reason=reason,
     )
-
-
-def _need_status(
-    fit: CurveFit, kind: TargetKind, n_point: float, target_point: float, target_metric: float
-) -> NeedStatus:
-    """Status of samples needed, from the measured mean and the point curve's ``n_point``.
-
-    The status comes from the point curve, like ``n.estimate``, so the two never disagree;
-    how many bootstrap curves agree is ``p_reachable``.
-    """
-    measured_reached = bool(fit.observed.size) and bool(
-        (fit.observed[-1] >= target_metric)
-        if fit.higher_is_better
-        else (fit.observed[-1] <= target_metric)
-    )
-    if measured_reached or n_point <= fit.n_current:
-        return NeedStatus.REACHED
-    if np.isfinite(n_point):
-        return NeedStatus.REACHABLE
-    if kind == TargetKind.USER and limit_score(fit.model, fit.scaled_params) < target_point:
-        return NeedStatus.NOT_REACHABLE
-    return NeedStatus.BEYOND_CAP
 
 
 # --------------------------------------------------------------------------- slope
@@ -321,7 +341,42 @@ def _past_crossover(first: CurveFit, second: CurveFit, n_current: int) -> float:
     return float(measured[flips[-1] + 1]) if flips.size else math.nan
 
 
+def _first_below(values: np.ndarray, grid: np.ndarray) -> float:
+    """First grid size where ``values`` (one row) is below 0; inf when never."""
+    below = np.flatnonzero(values < 0.0)
+    return float(grid[below[0]]) if below.size else math.inf
+
+
+def _crossover_interval(
+    first: CurveFit, second: CurveFit, grid: np.ndarray, diff: np.ndarray, n_point: float
+) -> Interval:
+    """Where the leader changes, with the sizes between which the data cannot tell.
+
+    The difference's band combines the two curves' prediction bands per side in
+    quadrature (their errors are treated as independent, which widens it when they are
+    positively correlated, as paired runs are). Orienting the difference so that the
+    current leader is ahead: the low end is the first size where the band includes 0
+    (a change of leader can no longer be excluded), the high end the first where the
+    whole band is past 0 (the other leads for sure); inf when that never happens.
+    """
+    low_1, high_1 = first.prediction_interval(grid)
+    low_2, high_2 = second.prediction_interval(grid)
+    point_1, point_2 = first.predict_score(grid), second.predict_score(grid)
+    diff_low = diff - np.hypot(point_1 - low_1, high_2 - point_2)
+    diff_high = diff + np.hypot(high_1 - point_1, point_2 - low_2)
+    if diff[0] < 0:  # the second leads now: look at the difference the other way round
+        diff_low, diff_high = -diff_high, -diff_low
+    return Interval(n_point, _first_below(diff_low, grid), _first_below(diff_high, grid))
+
+
 def _crossover(first: CurveFit, second: CurveFit, confidence: float) -> Crossover:
+    """Whether, where and how surely ``second`` overtakes ``first`` (or back) within the horizon.
+
+    The point is where the fitted curves' difference changes sign; its interval comes
+    from the two prediction bands (:func:`_crossover_interval`), and it is stated only
+    within the horizon and MAX_SPAN (:func:`judge_estimate`); ``p_crossover`` is the share
+    of bootstrap curve pairs that cross within the horizon.
+    """
     n_current = min(first.n_current, second.n_current)
     grid = np.geomspace(n_current, CROSSOVER_RANGE * n_current, 241)
     diff_point = (first.predict_score(grid) - second.predict_score(grid))[None, :]
@@ -329,13 +384,13 @@ def _crossover(first: CurveFit, second: CurveFit, confidence: float) -> Crossove
     n_point = float(_sign_changes(diff_point, grid)[0])
     n_boot = _sign_changes(diff_boot, grid)
     valid = n_boot[~np.isnan(n_boot)]
-    beyond = CROSSOVER_RANGE * n_current * 10  # stands for "no crossover" inside the percentiles
-    interval = _interval(n_point, np.where(np.isinf(n_boot), beyond, n_boot), confidence)
-    interval = Interval(
-        interval.estimate,
-        math.inf if interval.low >= beyond else interval.low,
-        math.inf if interval.high >= beyond else interval.high,
-    )
+    interval = _crossover_interval(first, second, grid, diff_point[0], n_point)
+    reason = None
+    if np.isfinite(n_point):
+        _, reason = judge_estimate(interval, n_current)
+        status = CrossoverStatus.CROSSOVER if reason is None else CrossoverStatus.NOT_ESTIMABLE
+    else:
+        status = CrossoverStatus.NONE
     return Crossover(
         first=first.formulation,
         second=second.formulation,
@@ -343,10 +398,11 @@ def _crossover(first: CurveFit, second: CurveFit, confidence: float) -> Crossove
         n_current=n_current,
         leader_at_current=_leader(diff_point[0, 0], first.formulation, second.formulation),
         leader_at_limit=_leader(diff_point[0, -1], first.formulation, second.formulation),
-        status=CrossoverStatus.CROSSOVER if np.isfinite(n_point) else CrossoverStatus.NONE,
+        status=status,
         n=interval,
         p_crossover=float(np.mean(np.isfinite(valid))) if valid.size else math.nan,
         past_crossover_n=_past_crossover(first, second, n_current),
         advantage_at_current=_interval(diff_point[0, 0], diff_boot[:, 0], confidence),
         advantage_at_limit=_interval(diff_point[0, -1], diff_boot[:, -1], confidence),
+        reason=reason,
     )

@@ -110,13 +110,14 @@ class FitOptions:
     Parameters
     ----------
     target_n : sequence of int, optional
-        Training sizes at which to report every metric; None: the dataset's size and
-        10x it.
+        Training sizes at which to report every metric; None: the dataset's size and the
+        horizon (``HORIZON`` x the largest training size measured).
     target : float or dict, optional
         Targets of "samples needed": a dict metric -> value (a loss as a loss), or one
-        float for the headline metric (``f1_micro``); None: saturation for every metric.
-    models : sequence of str, default=("pow3", "exp3", "log2", "mmf4", "wbl4")
-        Candidate curve models (names of ``CURVE_MODELS``).
+        float for the headline metric (``f1_micro``); None: for every metric, the size
+        from which a doubling of the data gains less than 0.01 ("flattening").
+    models : sequence of str, default=("pow3", "pow4", "mmf4")
+        Curve models averaged (names of ``CURVE_MODELS``), each weighted by its backtest.
     n_bootstrap : int, default=200
         Bootstrap resamples of the runs; 0 disables the intervals.
     confidence : float, default=0.90

@@ -3,8 +3,9 @@
 ``CurveFits.from_dict(fits.to_dict()).to_dict() == fits.to_dict()``: a report's JSON
 rebuilds the typed result. What the JSON does not hold (the bootstrap curves, the scaling
 of the sizes) is left empty in a rebuilt :class:`CurveFit`: its point curve
-(:meth:`CurveFit.predict`) works from the reported ``params``, its bootstrap curves are
-empty, so its prediction intervals are NaN.
+(:meth:`CurveFit.predict`) works from the reported ``params`` and ``weights``, its
+bootstrap curves are empty, so its prediction intervals are the calibrated part alone
+(without the fold noise). The answer types are in :mod:`feasibility.fit.answers`.
 """
 
 from __future__ import annotations
@@ -17,193 +18,33 @@ import numpy as np
 from .._json import finite_float, finite_floats, float_or_nan, floats_or_nan
 from ..vocab import LOSS_METRICS
 from .analytic import AnalyticSampleSize
+from .answers import Band, Interval, SamplesNeeded, Slope
+from .average import member_slices
 from .bootstrap import _prediction_bounds
+from .extrapolation import extrapolation_quantiles
 from .models import CURVE_MODELS, predict
 from .notes import FitNote
-from .status import (
-    COVERAGE,
-    CROSSOVER_RANGE,
-    MEANINGFUL_GAIN,
-    SEARCH_CAP,
-    CrossoverStatus,
-    NeedStatus,
-    SlopeVerdict,
-    TargetKind,
-)
+from .status import COVERAGE, CROSSOVER_RANGE, HORIZON, MAX_SPAN, CrossoverStatus, NotEstimable
 
 __all__ = ["Band", "Crossover", "CurveFit", "CurveFits", "Interval", "SamplesNeeded", "Slope"]
 
 
-@dataclass(frozen=True)
-class Interval:
-    """A point estimate with a two-sided interval; NaN means unknown, inf unbounded."""
-
-    estimate: float
-    low: float
-    high: float
-
-    def to_dict(self) -> dict:
-        """Return ``{"estimate", "low", "high"}`` with NaN and infinities as None."""
-        return {
-            "estimate": finite_float(self.estimate),
-            "low": finite_float(self.low),
-            "high": finite_float(self.high),
-        }
-
-    def flagged(self, bound: str) -> dict:
-        """:meth:`to_dict` plus ``<end>_beyond_<bound>`` flags for ends at +inf.
-
-        Both +inf ("beyond the search range") and NaN ("unknown") become None in JSON; the
-        flags keep them apart.
-        """
-        out = self.to_dict()
-        for key in ("estimate", "low", "high"):
-            value = getattr(self, key)
-            out[f"{key}_beyond_{bound}"] = bool(math.isinf(value) and value > 0)
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict, bound: str | None = None) -> Interval:
-        """Rebuild from :meth:`to_dict` (or :meth:`flagged` with the same ``bound``)."""
-
-        def end(key: str) -> float:
-            if data[key] is None and bound is not None and data.get(f"{key}_beyond_{bound}"):
-                return math.inf
-            return float_or_nan(data[key])
-
-        return cls(end("estimate"), end("low"), end("high"))
-
-
-@dataclass(frozen=True, eq=False)
-class SamplesNeeded:
-    """Training size at which a curve reaches a target.
-
-    ``status`` is decided from the point curve, so it always agrees with ``n.estimate``;
-    ``p_reachable`` reports beside it how many bootstrap curves agree:
-
-    - ``"reached"``: the measured mean at the largest size meets the target, or the
-      fitted curve reaches it by that size (``n.estimate`` <= the largest size);
-    - ``"reachable"``: the fitted curve reaches it beyond the largest size, within
-      ``SEARCH_CAP`` (``n.estimate`` is that size);
-    - ``"beyond_cap"``: the fitted curve's limit meets the target but only past
-      ``SEARCH_CAP`` (``n.estimate`` inf);
-    - ``"not_reachable"``: the fitted curve's limit stays below a user target
-      (``n.estimate`` inf);
-    - ``"unknown"``: nothing to extrapolate from -- the selected model is the constant
-      fallback ``last1`` (one measured size, or no model converged) -- or the fitted
-      curve is undefined; ``n``, ``asymptote`` and ``p_reachable`` are NaN, and so is a
-      saturation ``target``.
-
-    In ``to_dict`` an infinite end of ``n`` ("beyond the search cap") and an unknown one
-    (NaN: no usable bootstrap replicate) are both None; the flags ``estimate_beyond_cap``,
-    ``low_beyond_cap`` and ``high_beyond_cap`` tell them apart.
-    """
-
-    target: float  # in the metric's own units; NaN for "saturation" of an unknown curve
-    target_kind: TargetKind  # "user" or "saturation" (within 5% of the fitted asymptote)
-    status: NeedStatus  # "reached", "reachable", "beyond_cap", "not_reachable" or "unknown"
-    n: Interval  # inf: not reached by SEARCH_CAP; NaN: unknown
-    p_reachable: float  # share of bootstrap fits that reach the target by SEARCH_CAP
-    asymptote: Interval  # the metric at SEARCH_CAP samples (NaN when unknown)
-
-    def to_dict(self) -> dict:
-        """Return a JSON-safe dict; ``n`` carries the ``*_beyond_cap`` flags."""
-        return {
-            "target": finite_float(self.target),
-            "target_kind": str(self.target_kind),
-            "status": str(self.status),
-            "n": self.n.flagged("cap"),
-            "p_reachable": finite_float(self.p_reachable),
-            "asymptote": self.asymptote.to_dict(),
-            "cap": SEARCH_CAP,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> SamplesNeeded:
-        """Rebuild from :meth:`to_dict`."""
-        return cls(
-            target=float_or_nan(data["target"]),
-            target_kind=TargetKind(data["target_kind"]),
-            status=NeedStatus(data["status"]),
-            n=Interval.from_dict(data["n"], "cap"),
-            p_reachable=float_or_nan(data["p_reachable"]),
-            asymptote=Interval.from_dict(data["asymptote"]),
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class Slope:
-    """How the metric changes around the largest measured size ``n``."""
-
-    n: int
-    per_doubling: Interval  # change of the metric (own units, signed) from n to 2n
-    per_log_n: Interval  # d metric / d ln(n) at n
-    # "helping" (gain >= MEANINGFUL_GAIN), "flat" (< it), "uncertain" (interval straddles
-    # it) or "unknown" (constant fallback ``last1``: one measured size, nothing to
-    # extrapolate; both intervals NaN)
-    verdict: SlopeVerdict
-
-    def to_dict(self) -> dict:
-        """Return a JSON-safe dict."""
-        return {
-            "n": int(self.n),
-            "per_doubling": self.per_doubling.to_dict(),
-            "per_log_n": self.per_log_n.to_dict(),
-            "verdict": str(self.verdict),
-            "meaningful_gain": MEANINGFUL_GAIN,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Slope:
-        """Rebuild from :meth:`to_dict`."""
-        return cls(
-            n=int(data["n"]),
-            per_doubling=Interval.from_dict(data["per_doubling"]),
-            per_log_n=Interval.from_dict(data["per_log_n"]),
-            verdict=SlopeVerdict(data["verdict"]),
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class Band:
-    """Fitted curve and its pointwise interval on a grid of training sizes."""
-
-    n: np.ndarray
-    low: np.ndarray
-    mid: np.ndarray
-    high: np.ndarray
-
-    def to_dict(self) -> dict:
-        """Return a JSON-safe dict of lists."""
-        return {
-            "n": [int(v) for v in self.n],
-            "low": finite_floats(self.low),
-            "mid": finite_floats(self.mid),
-            "high": finite_floats(self.high),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Band:
-        """Rebuild from :meth:`to_dict`."""
-        return cls(
-            n=np.array(data["n"], dtype=np.int64),
-            low=floats_or_nan(data["low"]),
-            mid=floats_or_nan(data["mid"]),
-            high=floats_or_nan(data["high"]),
-        )
-
-
 @dataclass(frozen=True, eq=False)
 class CurveFit:
-    """The selected fit of one learning curve and everything derived from it."""
+    """The fitted curve of one formulation and metric, and everything derived from it.
+
+    The curve is a weighted average of curve models (``weights``; one model with weight
+    1 when only one could be fitted), never below the last measured mean beyond the
+    largest measured size (``floor``, score space).
+    """
 
     formulation: str
     metric: str  # a METRICS name or "coverage"
     higher_is_better: bool
-    model: str | None  # None: no measured size at all
-    params: dict[str, float]  # in the original units of ``CURVE_MODELS[model].formula``
-    candidates: dict[str, float]  # model -> leave-last-point-out abs error (NaN: not fitted)
-    backtest_error: float  # of the selected model (NaN when fewer than 3 sizes)
+    model: str | None  # "average", one model's name, "last1"; None: no measured size
+    params: dict[str, float]  # original units, "<model>.<param>" for each member
+    candidates: dict[str, float]  # model -> backtest error (mean |error|; NaN: none possible)
+    backtest_error: float  # the members' backtest errors, weighted root mean square
     last1_error: float  # of predicting the largest size with the second largest
     train_sizes: np.ndarray  # sizes that had data (and were <= max_train_size)
     observed: np.ndarray  # mean metric per size, own units
@@ -214,19 +55,20 @@ class CurveFit:
     band: Band | None
     n_bootstrap: int  # bootstrap refits that succeeded
     scale: float
-    scaled_params: np.ndarray  # (k,) params for n / scale
-    bootstrap_params: np.ndarray  # (n_bootstrap requested, k_max); NaN rows failed, NaN-padded
+    scaled_params: np.ndarray  # the members' params for n / scale, concatenated
+    bootstrap_params: np.ndarray  # (n_bootstrap requested, len(scaled_params)); NaN: failed
     notes: tuple[FitNote, ...] = field(default_factory=tuple)
-    # model of each bootstrap row (selection is redone per replicate; "" = failed);
-    # empty: every row uses ``model``
-    bootstrap_models: tuple[str, ...] = ()
+    # model -> weight in the average, in the order of ``scaled_params``
+    weights: dict[str, float] = field(default_factory=dict)
+    # beyond the largest measured size the curve is never below this (score space)
+    floor: float = -math.inf
+    # typical extrapolation error (score units, :func:`~feasibility.fit.extrapolation.error_scale`)
+    error_scale: float = math.nan
     # half-width (score space, at ``confidence``) of the fold-to-fold noise of one new
     # fold mean, added in quadrature to the curve's interval for ``at_target`` and ``band``
     noise_halfwidth: float = 0.0
     # small-sample expansion of the bootstrap deviations (Hesterberg's expanded percentile)
     expansion: float = 1.0
-    # widening from the leave-last-point-out backtest (>= 1; 1 = the band covered it)
-    calibration: float = 1.0
     confidence: float = 0.90
 
     @property
@@ -234,12 +76,28 @@ class CurveFit:
         """Largest size with data (0 when none)."""
         return int(self.train_sizes[-1]) if self.train_sizes.size else 0
 
+    def _members(self):
+        names = list(self.weights) if self.weights else [self.model]
+        weights = np.array(list(self.weights.values())) if self.weights else np.ones(1)
+        return names, weights, member_slices(names)
+
+    def _average(self, params: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """The curve at sizes ``n`` for params (k,) or (B, k): shape (len(n),) or (B, len(n))."""
+        names, weights, slices = self._members()
+        x = n / self.scale
+        params = np.asarray(params, dtype=float)
+        total = 0.0
+        for name, weight, where in zip(names, weights, slices, strict=True):
+            total = total + weight * predict(CURVE_MODELS[name], params[..., where], x)
+        beyond = n > self.n_current
+        return np.where(beyond, np.maximum(total, self.floor), total)
+
     def predict_score(self, n) -> np.ndarray:
         """Fitted curve in score space (higher is better, [0, 1]) at sizes ``n``."""
         n = np.atleast_1d(np.asarray(n, dtype=float))
         if self.model is None:
             return np.full(n.shape, np.nan)
-        return predict(CURVE_MODELS[self.model], self.scaled_params, n / self.scale)
+        return self._average(self.scaled_params, n)
 
     def bootstrap_scores(self, n) -> np.ndarray:
         """Bootstrap curves in score space, shape (n_bootstrap requested, len(n))."""
@@ -248,34 +106,38 @@ class CurveFit:
         values = np.full((n_rows, n.size), np.nan)
         if self.model is None or n_rows == 0:
             return values
-        names = np.array(self.bootstrap_models if self.bootstrap_models else [self.model] * n_rows)
-        for name in np.unique(names[names != ""]):
-            model = CURVE_MODELS[str(name)]
-            rows = np.flatnonzero(names == name)
-            params = self.bootstrap_params[rows, : model.n_params]
-            rows, params = (
-                rows[np.isfinite(params).all(axis=1)],
-                params[np.isfinite(params).all(axis=1)],
-            )
-            if rows.size:
-                values[rows] = predict(model, params, n / self.scale)
+        ok = np.isfinite(self.bootstrap_params).all(axis=1)
+        if ok.any():
+            values[ok] = self._average(self.bootstrap_params[ok], n)
         return values
 
     def prediction_interval(self, n) -> tuple[np.ndarray, np.ndarray]:
         """Ends (score space) of the prediction interval of a new fold mean at sizes ``n``.
 
-        See :func:`~feasibility.fit.bootstrap._prediction_bounds`; NaN without bootstrap
-        replicates.
+        The wider, per side, of two intervals: the bootstrap's
+        (:func:`~feasibility.fit.bootstrap._prediction_bounds`: the curve's sampling
+        uncertainty and the noise of a new fold mean) and the calibrated one
+        (:mod:`~feasibility.fit.extrapolation`: the error of extrapolating this far,
+        learned on real learning curves, and the same noise). Inside the measured sizes
+        the second is the noise alone. NaN when neither is available.
         """
         n = np.atleast_1d(np.asarray(n, dtype=float))
-        return _prediction_bounds(
-            self.predict_score(n),
+        point = self.predict_score(n)
+        low, high = _prediction_bounds(
+            point,
             self.bootstrap_scores(n),
             confidence=self.confidence,
             expansion=self.expansion,
             noise_halfwidth=self.noise_halfwidth,
-            calibration=self.calibration,
+            calibration=1.0,
         )
+        if self.n_current and math.isfinite(self.error_scale):
+            below, above = extrapolation_quantiles(n / self.n_current, self.confidence)
+            calibrated_low = point - np.hypot(-below * self.error_scale, self.noise_halfwidth)
+            calibrated_high = point + np.hypot(above * self.error_scale, self.noise_halfwidth)
+            low = np.fmin(low, np.clip(calibrated_low, 0.0, 1.0))
+            high = np.fmax(high, np.clip(calibrated_high, 0.0, 1.0))
+        return low, high
 
     def predict(self, n) -> np.ndarray:
         """Fitted metric in its own units at sizes ``n``."""
@@ -288,10 +150,13 @@ class CurveFit:
         """Return a JSON-safe dict (see :meth:`CurveFits.to_dict`)."""
         return {
             "model": self.model,
-            "formula": None if self.model is None else CURVE_MODELS[self.model].formula,
+            "formula": None if self.model is None else self._formula(),
             "params": {name: finite_float(value) for name, value in self.params.items()},
+            "weights": {name: float(value) for name, value in self.weights.items()},
+            "floor": finite_float(self._to_metric(self.floor)),
             "candidates": {name: finite_float(value) for name, value in self.candidates.items()},
             "backtest_error": finite_float(self.backtest_error),
+            "error_scale": finite_float(self.error_scale),
             "last1_error": finite_float(self.last1_error),
             "train_sizes": [int(v) for v in self.train_sizes],
             "observed": finite_floats(self.observed),
@@ -306,6 +171,15 @@ class CurveFit:
             "notes": [note.to_dict() for note in self.notes],
         }
 
+    def _formula(self) -> str:
+        names, weights, _ = self._members()
+        if len(names) == 1:
+            return CURVE_MODELS[names[0]].formula
+        terms = " + ".join(
+            f"{weight:.2f} {name}" for name, weight in zip(names, weights, strict=True)
+        )
+        return f"{terms}; beyond the data, never below the last measured mean"
+
     @classmethod
     def from_dict(
         cls, data: dict, *, formulation: str, metric: str, confidence: float = 0.90
@@ -317,16 +191,25 @@ class CurveFit:
         """
         model = data["model"]
         params = {name: float_or_nan(value) for name, value in data["params"].items()}
-        k = 0 if model is None else CURVE_MODELS[model].n_params
-        scaled = (
-            np.zeros(0)
-            if model is None
-            else np.array([params[p] for p in CURVE_MODELS[model].param_names])
-        )
+        weights = {name: float(value) for name, value in data.get("weights", {}).items()}
+        higher_is_better = metric not in LOSS_METRICS
+        if model is None:
+            scaled = np.zeros(0)
+        else:
+            names = list(weights) if weights else [model]
+            scaled = np.array(
+                [
+                    params[_param_key(name, p, len(names))]
+                    for name in names
+                    for p in CURVE_MODELS[name].param_names
+                ]
+            )
+        floor = float_or_nan(data.get("floor"))
+        floor = -math.inf if not math.isfinite(floor) else floor
         return cls(
             formulation=formulation,
             metric=metric,
-            higher_is_better=metric not in LOSS_METRICS,
+            higher_is_better=higher_is_better,
             model=model,
             params=params,
             candidates={name: float_or_nan(value) for name, value in data["candidates"].items()},
@@ -346,10 +229,18 @@ class CurveFit:
             n_bootstrap=int(data["n_bootstrap"]),
             scale=1.0,
             scaled_params=scaled,
-            bootstrap_params=np.zeros((0, k)),
+            bootstrap_params=np.zeros((0, scaled.size)),
             notes=FitNote.from_dicts(data["notes"]),
+            weights=weights,
+            floor=floor if higher_is_better or not math.isfinite(floor) else 1.0 - floor,
+            error_scale=float_or_nan(data.get("error_scale")),
             confidence=confidence,
         )
+
+
+def _param_key(model: str, param: str, n_members: int) -> str:
+    """Key of one parameter in ``CurveFit.params``: ``a``, or ``pow3.a`` in an average."""
+    return param if n_members == 1 else f"{model}.{param}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -361,13 +252,14 @@ class Crossover:
     metric: str
     n_current: int
     leader_at_current: str  # formulation name or TIE
-    leader_at_limit: str  # at CROSSOVER_RANGE x n_current
-    status: CrossoverStatus  # "crossover within 100x" or "none within 100x"
+    leader_at_limit: str  # at the horizon, CROSSOVER_RANGE x n_current
+    status: CrossoverStatus  # "crossover", "none" or "not_estimable" (within the horizon)
     n: Interval  # first size after n_current where the leader changes; inf: none
-    p_crossover: float  # share of bootstrap fits that cross within the range
+    p_crossover: float  # share of bootstrap fits that cross within the horizon
     past_crossover_n: float  # last change of leader within the measured sizes (NaN: none)
     advantage_at_current: Interval  # first minus second in score space (positive: first better)
     advantage_at_limit: Interval
+    reason: NotEstimable | None = None  # why "not_estimable"
 
     def to_dict(self) -> dict:
         """Return a JSON-safe dict."""
@@ -384,6 +276,7 @@ class Crossover:
             "past_crossover_n": finite_float(self.past_crossover_n),
             "advantage_at_current": self.advantage_at_current.to_dict(),
             "advantage_at_limit": self.advantage_at_limit.to_dict(),
+            "reason": None if self.reason is None else str(self.reason),
         }
 
     @classmethod
@@ -402,6 +295,7 @@ class Crossover:
             past_crossover_n=float_or_nan(data["past_crossover_n"]),
             advantage_at_current=Interval.from_dict(data["advantage_at_current"]),
             advantage_at_limit=Interval.from_dict(data["advantage_at_limit"]),
+            reason=None if data.get("reason") is None else NotEstimable(data["reason"]),
         )
 
 
@@ -449,6 +343,8 @@ class CurveFits:
             "targets": {metric: float(value) for metric, value in self.targets.items()},
             "headline_metric": self.headline_metric,
             "confidence": float(self.confidence),
+            "horizon": HORIZON,
+            "max_span": MAX_SPAN,
             "options": dict(self.options),
             "notes": [note.to_dict() for note in self.notes],
         }

@@ -16,7 +16,7 @@ from scipy.optimize import least_squares
 
 from .models import CurveModel
 
-__all__ = ["BOOTSTRAP_LM", "least_squares_fit", "lm_batch"]
+__all__ = ["BOOTSTRAP_LM", "least_squares_fit", "lm_batch", "polish_fit"]
 
 # Bootstrap refits start at the data's optimum and only need to be as precise as the
 # spread they measure (~1e-3 of a score): a looser stop than the point fit's costs 4x less.
@@ -119,24 +119,36 @@ def least_squares_fit(
     if not np.isfinite(cost).any():
         return None
     best = P[int(np.argmin(cost))]
-    if polish and model.n_params > 1:
-        lower, upper = np.array(model.lower), np.array(model.upper)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                result = least_squares(
-                    lambda p: (model.function(x, *p) - y) / sigma,
-                    np.clip(best, lower, upper),
-                    bounds=(lower, upper),
-                    method="trf",
-                    max_nfev=200,
-                )
-                if (
-                    result.status > 0
-                    and np.all(np.isfinite(result.x))
-                    and result.cost < float(np.min(cost))
-                ):
-                    best = result.x
-            except (ValueError, FloatingPointError, np.linalg.LinAlgError):
-                pass
+    if polish:
+        best = polish_fit(model, x, y, sigma, best)
     return best if np.all(np.isfinite(best)) else None
+
+
+def polish_fit(model: CurveModel, x, y, sigma, params: np.ndarray) -> np.ndarray | None:
+    """Refine ``params`` with scipy's trust-region reflective solver (exact bounds).
+
+    Keeps ``params`` when scipy fails or does not lower the cost; None when they are not
+    finite.
+    """
+    if not np.all(np.isfinite(params)):
+        return None
+    if model.n_params <= 1:
+        return params
+    lower, upper = np.array(model.lower), np.array(model.upper)
+
+    def residuals(p):
+        return (model.function(x, *p) - y) / sigma
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = np.clip(params, lower, upper)
+        start_cost = 0.5 * float(np.sum(residuals(start) ** 2))
+        try:
+            result = least_squares(
+                residuals, start, bounds=(lower, upper), method="trf", max_nfev=200
+            )
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError):
+            return start
+    if result.status > 0 and np.all(np.isfinite(result.x)) and result.cost < start_cost:
+        return result.x
+    return start

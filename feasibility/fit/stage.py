@@ -16,7 +16,7 @@ from .derived import _crossover
 from .notes import FitNote, FitNoteCode, about_curve
 from .options import FitOptions
 from .results import Crossover, CurveFit, CurveFits
-from .status import COVERAGE, CROSSOVER_PAIRS, HEADLINE_METRIC
+from .status import COVERAGE, CROSSOVER_PAIRS, HEADLINE_METRIC, HORIZON
 
 __all__ = ["fit_curves"]
 
@@ -123,13 +123,20 @@ def _require_curves(curves) -> LearningCurves:
 
 
 def _target_sizes(curves: LearningCurves, target_n):
-    """``target_n`` as a list, by default the dataset's size and 10x it.
+    """``target_n`` as a list, by default the dataset's size and the horizon.
+
+    The horizon is ``HORIZON`` x the largest training size measured: the farthest
+    extrapolation validated (see :mod:`feasibility.fit.extrapolation`).
 
     A list once, because the option check iterates it and a generator would then be used
     up; anything else is left to the check to refuse.
     """
     if target_n is None:
-        return [int(curves.n_samples), 10 * int(curves.n_samples)]
+        largest = max(
+            (int(c.train_sizes.max()) for c in curves.curves.values() if c.train_sizes.size),
+            default=int(curves.n_samples),
+        )
+        return sorted({int(curves.n_samples), int(HORIZON * largest)})
     if hasattr(target_n, "__iter__") and not isinstance(target_n, str):
         return list(target_n)
     return target_n

@@ -6,8 +6,8 @@ member instead of spelling the string.
 
 Examples
 --------
->>> SlopeVerdict.FLAT == "flat", str(CrossoverStatus.CROSSOVER)
-(True, 'crossover within 100x')
+>>> SlopeVerdict.FLAT == "flat", str(NeedStatus.NOT_ESTIMABLE)
+(True, 'not_estimable')
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from enum import StrEnum
 
 __all__ = [
     "COVERAGE",
+    "HORIZON",
+    "MAX_SPAN",
     "CROSSOVER_PAIRS",
     "CROSSOVER_RANGE",
     "EPS",
     "HEADLINE_METRIC",
     "MEANINGFUL_GAIN",
-    "SATURATION_GAP",
     "SEARCH_CAP",
     "TIE",
     "CrossoverStatus",
     "NeedStatus",
+    "NotEstimable",
     "R2Source",
     "SlopeVerdict",
     "TargetKind",
@@ -38,12 +40,17 @@ HEADLINE_METRIC = "f1_micro"
 COVERAGE = "coverage"
 #: Searches for "samples needed" stop here.
 SEARCH_CAP = 1e9
-#: Crossovers are searched up to this multiple of the largest measured size.
-CROSSOVER_RANGE = 100.0
+#: Largest multiple of the largest measured size at which an extrapolation is used for
+#: anything: the distance at which the calibrated intervals were checked on LCDB curves
+#: they were not learned on (``benchmarks/bench_extrapolation.py --half 2``).
+HORIZON = 10.0
+#: Crossovers are searched up to the horizon.
+CROSSOVER_RANGE = HORIZON
+#: A samples-needed or crossover size is stated only when its interval spans at most this
+#: factor (high / low); wider, it is "not estimable from this data".
+MAX_SPAN = 10.0
 #: A doubling of the data that improves the metric by less than this counts as flat.
 MEANINGFUL_GAIN = 0.01
-#: Fraction of the asymptote's gap that defines "saturation" when no target is given.
-SATURATION_GAP = 0.05
 #: Pairs compared for crossovers: the sigmoid against each softmax formulation.
 CROSSOVER_PAIRS: tuple[tuple[str, str], ...] = (
     ("sigmoid", "powerset"),
@@ -59,17 +66,24 @@ class NeedStatus(StrEnum):
     """Whether a curve reaches its target (see :class:`~feasibility.fit.SamplesNeeded`)."""
 
     REACHED = "reached"  # measured, or the fitted curve gets there by the largest size
-    REACHABLE = "reachable"  # the fitted curve gets there beyond it, within SEARCH_CAP
-    BEYOND_CAP = "beyond_cap"  # the limit meets the target, but only past SEARCH_CAP
-    NOT_REACHABLE = "not_reachable"  # the limit stays below a user target
+    REACHABLE = "reachable"  # beyond it, with an interval within the horizon and MAX_SPAN
+    NOT_ESTIMABLE = "not_estimable"  # the data cannot tell (see NotEstimable for why)
     UNKNOWN = "unknown"  # nothing to extrapolate from (last1) or an undefined curve
+
+
+class NotEstimable(StrEnum):
+    """Why a samples-needed or crossover size is not estimable from the data."""
+
+    BEYOND_HORIZON = "beyond_horizon"  # the size or its interval's end lies past HORIZON
+    TOO_WIDE = "too_wide"  # its interval spans more than MAX_SPAN
+    LEVELS_OFF = "levels_off"  # the fitted curve levels off below the target
 
 
 class TargetKind(StrEnum):
     """Where the target of "samples needed" came from."""
 
     USER = "user"  # given by the user
-    SATURATION = "saturation"  # within SATURATION_GAP of the fitted asymptote
+    FLATTENING = "flattening"  # where a doubling of the data gains less than MEANINGFUL_GAIN
 
 
 class SlopeVerdict(StrEnum):
@@ -82,10 +96,11 @@ class SlopeVerdict(StrEnum):
 
 
 class CrossoverStatus(StrEnum):
-    """Whether two formulations swap places within CROSSOVER_RANGE x the data."""
+    """Whether two formulations swap places within the horizon (HORIZON x the data)."""
 
-    CROSSOVER = "crossover within 100x"
-    NONE = "none within 100x"
+    CROSSOVER = "crossover"  # with an interval within the horizon and MAX_SPAN
+    NONE = "none"  # the fitted curves keep their order up to the horizon
+    NOT_ESTIMABLE = "not_estimable"  # the fitted curves cross, but the interval is too wide
 
 
 class R2Source(StrEnum):

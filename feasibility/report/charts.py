@@ -319,11 +319,21 @@ def _curve_template() -> dict:
     return _spec(chart.properties(width=_WIDTH, height=280))
 
 
-def _band_rows(formulation: str, band: dict | None, n_current: int) -> list[dict]:
+def _horizon(result: dict) -> float:
+    """The validated horizon (multiple of the largest training size) the fits recorded."""
+    return float((result.get("fits") or {}).get("horizon", 10.0))
+
+
+def _band_rows(
+    formulation: str, band: dict | None, n_current: int, horizon: float = 10.0
+) -> list[dict]:
+    """The band's rows up to the validated horizon (nothing farther is drawn)."""
     if not band:
         return []
     rows = []
     for n, low, mid, high in zip(band["n"], band["low"], band["mid"], band["high"]):
+        if n > horizon * n_current * (1 + 1e-9):
+            break
         part = "fit" if n <= n_current else "extrapolation"
         rows.append(
             {"formulation": formulation, "n": n, "low": low, "mid": mid, "high": high, "part": part}
@@ -365,7 +375,7 @@ def learning_curve_chart(result: dict, metric: str) -> dict:
         fit = fits.get(name, {}).get(metric)
         if fit:
             current = max(fit.get("train_sizes") or [0])
-            band += _band_rows(name, fit.get("band"), current)
+            band += _band_rows(name, fit.get("band"), current, _horizon(result))
     lower = " (lower is better)" if metric == "hamming_loss" else ""
     return _curve_layers(
         observed, band, metric, _x_marks(result), f"Learning curves: {metric}{lower}"
@@ -390,7 +400,9 @@ def coverage_chart(result: dict) -> dict:
         observed += _observed_rows(
             name, fit["train_sizes"], fit["observed"], [std_at.get(n) for n in fit["train_sizes"]]
         )
-        band += _band_rows(name, fit.get("band"), max(fit.get("train_sizes") or [0]))
+        band += _band_rows(
+            name, fit.get("band"), max(fit.get("train_sizes") or [0]), _horizon(result)
+        )
     return _curve_layers(
         observed,
         band,

@@ -301,11 +301,12 @@ def reason_text(reason: Mapping, recommendation: Mapping) -> str:
             + "."
         )
     if code == "crossover":
-        n_current = reason["n_current"]
         return (
             f"The fitted {reason['metric']} curves of {reason['first']} and {reason['second']} cross "
-            f"near {count(reason['n'])} training samples (leader now: {reason['leader_now']}; at "
-            f"{count(None if n_current is None else 100 * n_current)}: {reason['leader_at_limit']})."
+            f"near {count(reason['n'])} training samples [{count(reason.get('low'))}, "
+            f"{count(reason.get('high'))}], in {percent(reason.get('p_crossover'))} of the "
+            f"bootstrap fits (leader now: {reason['leader_now']}; at the horizon, "
+            f"{count(reason.get('limit'))}: {reason['leader_at_limit']})."
         )
     if code == "other_metrics":
         disagree = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from .._json import json_int
-from .format import count, human_bytes, number, percent, signed
+from .format import count, human_bytes, not_estimable, number, percent, signed
 
 __all__ = ["ITEM_TEXTS", "item_texts"]
 
@@ -180,15 +180,17 @@ def _curve_slope(item: Mapping, d: Mapping) -> dict[str, str]:
 
 _REACHES = {
     "reached": "with the data at hand.",
-    "reachable": "only with more data (extrapolated from the fitted curve).",
-    "beyond_cap": "only beyond a billion samples, if at all.",
-    "not_reachable": "never: the fitted asymptote stays below it.",
+    "reachable": "only with more data (extrapolated from the fitted curve, within the validated horizon).",
 }
 
 
 def _samples_needed(item: Mapping, d: Mapping) -> dict[str, str]:
     name, metric, status, n = d["formulation"], d["metric"], d["status"], d["n_samples"]
-    kind = "the target" if d["target_kind"] == "user" else "95% of its fitted asymptote"
+    kind = (
+        "the target"
+        if d["target_kind"] == "user"
+        else "the size from which a doubling of the data gains less than 0.01"
+    )
     target, said = number(d["target"]), status.replace("_", " ")
     if d["counted"]:
         value_text = (
@@ -198,38 +200,57 @@ def _samples_needed(item: Mapping, d: Mapping) -> dict[str, str]:
     elif status == "unknown":
         value_text = f"unknown: too few measured training sizes to fit a curve; {n:,} available"
     else:
-        value_text = (
-            f"{metric} {target} not reachable"
-            + (" within a billion samples" if status == "beyond_cap" else "")
-            + f"; {n:,} available ({said})"
-        )
+        value_text = f"{metric} {target}: {not_estimable(d.get('reason'))}; {n:,} available"
     return _texts(
         f"Samples needed by {name} vs available ({metric})",
         value_text,
         f"{kind} reached with the {n:,} samples available",
         f"Measure more training sizes (--n-sizes, or more data) to estimate what {name} needs."
         if status == "unknown"
-        else f"{name} reaches {metric} {target} ({kind}) " + _REACHES.get(status, "."),
+        else f"{name} reaches {metric} {target} ({kind}) " + _REACHES[status]
+        if status in _REACHES
+        else f"How many samples {name} needs is {not_estimable(d.get('reason'))}; measure "
+        "larger training sizes to narrow it.",
     )
+
+
+_NOT_APPLICABLE = {
+    "many_predictors": "the {p:,} predictors are more than a tenth of the {n:,} samples",
+    "conservative_r2": "the data gave no usable R^2, so its number would only restate the "
+    "conservative default R^2 it had to assume",
+}
+_UNPENALISED = (
+    " Both analytic criteria assume an unpenalised maximum-likelihood model; the heads "
+    "measured here are penalised and tuned."
+)
+
+
+def _analytic_value(d: Mapping, needed: str) -> str:
+    reason = d.get("not_applicable")
+    if reason:
+        why = _NOT_APPLICABLE[reason].format(p=d["n_predictors"], n=d["n_samples"])
+        return f"not applicable: {why}"
+    return f"{needed}; {d['n_samples']:,} available"
 
 
 def _analytic_sigmoid(item: Mapping, d: Mapping) -> dict[str, str]:
     return _texts(
         "Riley's minimum sample size for the sigmoids",
-        f"{d['n_needed']:,} needed (label {d['label']!r}); {d['n_samples']:,} available",
+        _analytic_value(d, f"{d['n_needed']:,} needed (label {d['label']!r})"),
         "n_samples >= Riley et al. (2020) minimum for every label's logistic model",
         f"Analytic cross-check for a logistic model per label with {d['n_predictors']:,} "
-        "predictors (shrinkage >= 0.9, small optimism, precise intercept).",
+        "predictors (shrinkage >= 0.9, small optimism, precise intercept)." + _UNPENALISED,
     )
 
 
 def _analytic_powerset(item: Mapping, d: Mapping) -> dict[str, str]:
     return _texts(
         "Pate's minimum sample size for the powerset softmax",
-        f"{d['n_needed']:,} needed; {d['n_samples']:,} available",
+        _analytic_value(d, f"{d['n_needed']:,} needed"),
         "n_samples >= Pate et al. (2023) minimum for the multinomial model",
-        "Analytic cross-check for a multinomial logistic model over "
-        f"{d['n_categories']:,} labelsets with {d['n_predictors']:,} predictors.",
+        "Analytic cross-check for a multinomial logistic model over the "
+        f"{d['n_categories']:,} labelsets the pruned powerset keeps, with "
+        f"{d['n_predictors']:,} predictors." + _UNPENALISED,
     )
 
 

@@ -112,6 +112,7 @@ def _environment() -> jinja2.Environment:
         seconds=functools.partial(fmt.seconds, **html),
         script_json=script_json,
         note_text=note_text,
+        not_estimable=fmt.not_estimable,
     )
     return env
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..vocab import FORMULATIONS
 from .explain_notes import note_text
-from .format import MISSING_TERMINAL, count, number
+from .format import MISSING_TERMINAL, count, not_estimable, number
 from .terminal import terminal_safe
 
 _METRIC_ORDER = ("f1_micro", "subset_accuracy", "hamming_loss", "f1_macro", "f1_samples", "jaccard")
@@ -65,10 +65,8 @@ def _needed(entry: dict | None) -> str:
     if status == "unknown":
         return "unknown"
     p = f" (p={_num(entry.get('p_reachable'), 2)})" if entry.get("p_reachable") is not None else ""
-    if status == "not_reachable":
-        return f"not reachable (asymptote {_interval(entry.get('asymptote'))}){p}"
-    if status == "beyond_cap":
-        return f"beyond {_count(entry.get('cap'))}{p}"
+    if status == "not_estimable":
+        return not_estimable(entry.get("reason"))
     prefix = "already reached; " if status == "reached" else ""
     return prefix + _n_interval(entry.get("n")) + p
 
@@ -169,7 +167,9 @@ def curves_text(curves, fits) -> str:
     for metric in metrics:
         direction = "lower is better" if metric == "hamming_loss" else "higher is better"
         target = targets.get(metric)
-        need_label = f"n for {_num(target)}" if target is not None else "n to saturate"
+        need_label = (
+            f"n for {_num(target)}" if target is not None else "n until a doubling gains < 0.01"
+        )
         lines.append("")
         lines.append(f"{metric} ({direction})")
         header = ["formulation", "measured", "model", "backtest", "last1"]
@@ -232,17 +232,29 @@ def _crossover_line(pair: dict) -> str:
     first, second = pair.get("first"), pair.get("second")
     now, later = pair.get("leader_at_current"), pair.get("leader_at_limit")
     text = f"{first} vs {second}: {now} leads at n={_count(pair.get('n_current'))}"
-    if pair.get("status") == "crossover within 100x":
+    p_cross = f"{_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits"
+    if pair.get("status") == "crossover":
         other = second if now == first else first
         text += (
-            f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>100x', bound='limit')} "
-            f"(in {_num(100 * (pair.get('p_crossover') or 0.0), 0)}% of bootstrap fits)"
+            f"; {other} overtakes at n={_n_interval(pair.get('n'), unbounded='>horizon', bound='limit')} "
+            f"(in {p_cross})"
+        )
+    elif pair.get("status") == "not_estimable":
+        text += (
+            f"; the fitted curves cross, but where they cross is {not_estimable(pair.get('reason'))} "
+            f"({p_cross} cross within the horizon)"
         )
     else:
-        text += f"; none within 100x (leader at n={_count(pair.get('limit'))}: {later})"
+        text += f"; none up to the horizon (leader at n={_count(pair.get('limit'))}: {later}; {p_cross} cross)"
     if pair.get("past_crossover_n") is not None:
         text += f"; the leader changed near n={_count(pair['past_crossover_n'])} within the measured sizes"
     return text
+
+
+_NOT_APPLICABLE_SHORT = {
+    "many_predictors": "more predictors than a tenth of the samples",
+    "conservative_r2": "its R^2 was assumed (the conservative default), not measured",
+}
 
 
 def _sample_size_lines(sample_size: dict | None) -> list[str]:
@@ -254,7 +266,12 @@ def _sample_size_lines(sample_size: dict | None) -> list[str]:
     )
     lines = ["", title]
     riley = sample_size.get("riley") or {}
-    if riley.get("n") is not None:
+    if riley.get("n") is not None and riley.get("not_applicable"):
+        lines.append(
+            "  sigmoid (Riley et al. 2020, per label): not applicable, "
+            + _NOT_APPLICABLE_SHORT[riley["not_applicable"]]
+        )
+    elif riley.get("n") is not None:
         binding = next(
             (
                 entry
@@ -272,7 +289,12 @@ def _sample_size_lines(sample_size: dict | None) -> list[str]:
             f"R^2 {binding.get('r2_source', '-')})"
         )
     pate = sample_size.get("pate")
-    if pate:
+    if pate and pate.get("not_applicable"):
+        lines.append(
+            f"  powerset (Pate et al. 2023, {_count(pate.get('n_categories'))} labelsets): "
+            "not applicable, " + _NOT_APPLICABLE_SHORT[pate["not_applicable"]]
+        )
+    elif pate:
         criteria = pate.get("criteria", {})
         lines.append(
             f"  powerset (Pate et al. 2023, {_count(pate.get('n_categories'))} labelsets): n >= "
