@@ -77,16 +77,25 @@ def _batch(curves: list[dict]) -> list[tuple[float, float]]:
     return [pair for curve in curves for pair in standardised_errors(curve)]
 
 
-def quantile_table(pairs: list[tuple[float, float]]) -> tuple[tuple[float, ...], ...]:
-    """Quantiles of z at PROBABILITIES for each of DISTANCES (nearest in log rho)."""
+def quantile_table(
+    pairs: list[tuple[float, float]],
+) -> tuple[tuple[tuple[float, ...], ...], np.ndarray]:
+    """Quantiles of z at PROBABILITIES for each of DISTANCES (nearest in log rho).
+
+    Made monotone in the distance (lower quantiles never rise, upper ones never fall as
+    rho grows): an interval must not narrow farther out because one distance had fewer,
+    easier curves.
+    """
     rho = np.array([p[0] for p in pairs])
     z = np.array([p[1] for p in pairs])
     nearest = np.argmin(np.abs(np.log(rho)[:, None] - np.log(DISTANCES)[None, :]), axis=1)
-    table = []
-    for k in range(len(DISTANCES)):
-        chosen = z[nearest == k]
-        table.append(tuple(round(float(q), 4) for q in np.quantile(chosen, PROBABILITIES)))
-    return tuple(table), np.bincount(nearest, minlength=len(DISTANCES))
+    raw = np.array([np.quantile(z[nearest == k], PROBABILITIES) for k in range(len(DISTANCES))])
+    lower = np.array(PROBABILITIES) < 0.5
+    upper = np.array(PROBABILITIES) > 0.5
+    raw[:, lower] = np.minimum.accumulate(raw[:, lower], axis=0)
+    raw[:, upper] = np.maximum.accumulate(raw[:, upper], axis=0)
+    table = tuple(tuple(round(float(q), 4) for q in row) for row in raw)
+    return table, np.bincount(nearest, minlength=len(DISTANCES))
 
 
 def write_table(table, counts, half: str) -> None:

@@ -188,8 +188,7 @@ def test_note_sentences_keep_their_wording():
         "constant."
     )
     assert text("model_not_converged", **EXAMPLES["model_not_converged"]) == (
-        "sigmoid f1_micro: wbl4 extrapolated best but did not converge on all sizes; next best "
-        "used."
+        "sigmoid f1_micro: wbl4 did not converge on all sizes and is left out of the average."
     )
     assert text("never_positive", **EXAMPLES["never_positive"]).startswith(
         "1,313 labels ('l3', 'l4' and 1,311 more) are never positive in d;"

@@ -212,12 +212,13 @@ def test_recommend_extrapolates_with_paired_bootstrap(toy_profile):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FeasibilityWarning)
         fits = fit_curves(curves, n_bootstrap=50)
-    rec = recommend(toy_profile, curves, fits, target_n=1000)
+    # 600: beyond the dataset's 100 samples, within the horizon (10x the largest size, 80)
+    rec = recommend(toy_profile, curves, fits, target_n=600)
     c = rec.per_metric["f1_micro"].comparisons["powerset"]
-    assert rec.basis == "extrapolated" and c.basis == "extrapolated" and c.train_size == 1000
+    assert rec.basis == "extrapolated" and c.basis == "extrapolated" and c.train_size == 600
     sig, cand = fits.fits["sigmoid"]["f1_micro"], fits.fits["powerset"]["f1_micro"]
-    assert c.difference == pytest.approx(float(cand.predict([1000])[0] - sig.predict([1000])[0]))
-    boot = cand.bootstrap_scores([1000])[:, 0] - sig.bootstrap_scores([1000])[:, 0]
+    assert c.difference == pytest.approx(float(cand.predict([600])[0] - sig.predict([600])[0]))
+    boot = cand.bootstrap_scores([600])[:, 0] - sig.bootstrap_scores([600])[:, 0]
     boot = boot[np.isfinite(boot)]
     assert c.n_runs == boot.size
     # The runs overlap, so the bootstrap is widened around its centre by Nadeau & Bengio's
@@ -240,10 +241,25 @@ def test_extrapolated_p_value_and_interval_agree(toy_profile):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FeasibilityWarning)
             fits = fit_curves(curves, n_bootstrap=50)
-            rec = recommend(toy_profile, curves, fits, target_n=1000)
+            rec = recommend(toy_profile, curves, fits, target_n=600)
+        assert rec.per_metric["f1_micro"].comparisons
         for c in rec.per_metric["f1_micro"].comparisons.values():
             excludes_zero = c.interval[0] > 0 or c.interval[1] < 0
             assert (c.p_value_adjusted <= rec.alpha) == excludes_zero
+
+
+def test_recommend_draws_no_verdict_beyond_the_horizon(toy_profile):
+    curves = _curves(BETTER, WORSE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        fits = fit_curves(curves, n_bootstrap=20)
+        rec = recommend(toy_profile, curves, fits, target_n=801)  # horizon: 10 x 80
+    verdict = rec.per_metric["f1_micro"]
+    assert verdict.comparisons == {} and rec.formulation == "sigmoid"
+    assert verdict.reason.code == "beyond_horizon"
+    assert verdict.reason.values == {"metric": "f1_micro", "train_size": 801, "limit": 800}
+    text = _json(rec)["per_metric"]["f1_micro"]["reason"]
+    assert "beyond the validated horizon (800" in text and "sigmoid (the default) stays" in text
 
 
 def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):

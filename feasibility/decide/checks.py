@@ -276,8 +276,8 @@ def _samples_needed(ctx: CheckContext, formulation: str) -> CheckItem | None:
     # (never fails: "not estimable" is not evidence against the data)
     status = PASS if need.status == "reached" else WARN
     estimate = need.n.estimate
-    # a sample count is only meaningful when the target is (or will be) reached
-    counted = need.status in ("reached", "reachable") and math.isfinite(estimate)
+    # a sample count is stated only when the data can tell where the target is reached
+    counted = need.status == "reachable" and math.isfinite(estimate)
     concerns = Concern.SIGMOID if formulation == "sigmoid" else Concern.POWERSET
     return CheckItem(
         f"samples_needed_{formulation}",

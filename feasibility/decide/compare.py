@@ -23,6 +23,7 @@ from scipy import stats
 from statsmodels.stats.weightstats import DescrStatsW
 
 from .._stats import percentile_interval
+from ..fit.status import HORIZON
 from .codes import (
     Basis,
     EffectSizeKind,
@@ -77,13 +78,21 @@ class Plan:
 def plan(curves, fits, formulations: list[str], metric: str, target_n: int) -> Plan | Reason:
     """Choose the size and basis of the comparison, or return why nothing can be compared.
 
-    Above the dataset's size the fitted curves are compared at ``target_n``. Otherwise
+    Above the dataset's size the fitted curves are compared at ``target_n``, up to the
+    horizon (``HORIZON`` x the largest training size); beyond it nothing is. Otherwise
     the scores measured at the largest training size at or below
     ``min(target_n, n_train_full)`` are compared; when that size was not run for every
     formulation (a budget cut), the fitted curves are compared at that bound instead
     (or, without fits, the largest size below it that has paired runs).
     """
     n = int(curves.n_samples)
+    largest = int(curves.n_train_full)
+    if target_n > HORIZON * largest:
+        # extrapolations that far were never validated: no verdict rests on one
+        return Reason(
+            VerdictCode.BEYOND_HORIZON,
+            {"metric": metric, "train_size": target_n, "limit": int(HORIZON * largest)},
+        )
     if target_n > n:
         return Plan(
             Basis.EXTRAPOLATED,

@@ -5,8 +5,8 @@ formulation and metric, fits the learning-curve models of the Learning Curve Dat
 study (Mohr et al. 2022, "LCDB 1.0"; Viering & Loog 2023, "The shape of learning
 curves: a review") by weighted nonlinear least squares and averages them, each weighted
 by how well it extrapolated the curve's own largest size from the smaller ones
-(:mod:`~feasibility.fit.average`). Beyond the data the curve never falls below the last
-measured mean. From it, with 90% intervals:
+(:mod:`~feasibility.fit.average`). Beyond the data the curve never falls.
+From it, with 90% intervals:
 
 - the metric at the target training sizes (default: the dataset size and the horizon);
 - the samples needed to reach a target score, or to reach the point where a doubling of

@@ -81,7 +81,7 @@ class SamplesNeeded:
     are both None; the flags ``*_beyond_cap`` tell them apart.
     """
 
-    target: float  # in the metric's own units; NaN for "saturation" of an unknown curve
+    target: float  # in the metric's own units; NaN for "flattening" of an unknown curve
     target_kind: TargetKind  # "user" or "flattening"
     status: NeedStatus  # "reached", "reachable", "not_estimable" or "unknown"
     n: Interval  # inf: not reached by SEARCH_CAP; NaN: unknown

@@ -8,9 +8,10 @@ smallest error on one held-out point) is steadier: on the developer half of LCDB
 average of pow3, pow4 and mmf4 extrapolated 4x with 0.60 of last1's mean absolute error,
 the best single model with 0.66 and selection by one held-out point with 0.78.
 
-Beyond the largest measured size the average is never below the last measured mean (in
-score space): more data of the same kind is not expected to hurt, and a fitted dip there
-was, on LCDB, more often misfit than truth.
+Beyond the largest measured size the average never falls (in score space; it stays at
+least at its own value there, see :class:`~feasibility.fit.CurveFit`): more data of the
+same kind is not expected to hurt, and a fitted dip there was, on LCDB, more often misfit
+than truth.
 """
 
 from __future__ import annotations

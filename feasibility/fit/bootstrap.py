@@ -190,15 +190,13 @@ def _prediction_bounds(
     confidence: float,
     expansion: float,
     noise_halfwidth: float,
-    calibration: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Prediction interval (score space) of a new fold mean around the fitted ``point``.
 
     ``boot`` is (B, G) bootstrap curves (NaN rows ignored). Per side, the percentile of
     the deviations from ``point`` (widened by ``expansion``) is combined in quadrature
-    with the noise of a new fold mean (``noise_halfwidth``), then multiplied by
-    ``calibration`` (>= 1, from the backtest). Ends are clipped to [0, 1]; NaN when no
-    replicate is usable.
+    with the noise of a new fold mean (``noise_halfwidth``). Ends are clipped to [0, 1];
+    NaN when no replicate is usable.
     """
     point = np.asarray(point, dtype=float)
     deviations = np.asarray(boot, dtype=float) - point[None, :]
@@ -208,6 +206,6 @@ def _prediction_bounds(
     below, above = percentile_interval(deviations[usable], confidence, axis=0)
     below = expansion * np.maximum(-np.nan_to_num(below), 0.0)
     above = expansion * np.maximum(np.nan_to_num(above), 0.0)
-    low = point - calibration * np.hypot(below, noise_halfwidth)
-    high = point + calibration * np.hypot(above, noise_halfwidth)
+    low = point - np.hypot(below, noise_halfwidth)
+    high = point + np.hypot(above, noise_halfwidth)
     return np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)

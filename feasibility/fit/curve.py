@@ -125,7 +125,6 @@ def _fit_curve(
         bootstrap_params=boot,
         notes=tuple(notes),
         weights=dict(zip(names, (float(w) for w in average.weights), strict=True)),
-        floor=float(obs.mean[-1]),
         # small-sample expansion of the bootstrap, the fold noise of a new measured mean
         expansion=expansion_factor(int(score.shape[0]), confidence),
         noise_halfwidth=fold_noise_halfwidth(

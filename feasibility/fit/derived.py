@@ -163,7 +163,8 @@ def judge_estimate(n: Interval, n_current: float, *, reached: bool = False):
     horizon_n = HORIZON * n_current
     if n.estimate > horizon_n or not n.high <= horizon_n:
         return NeedStatus.NOT_ESTIMABLE, NotEstimable.BEYOND_HORIZON
-    if not (n.low > 0 and n.high <= MAX_SPAN * n.low):
+    # an estimate outside its own interval means the interval says nothing about it
+    if not (0 < n.low <= n.estimate <= n.high <= MAX_SPAN * n.low):
         return NeedStatus.NOT_ESTIMABLE, NotEstimable.TOO_WIDE
     return NeedStatus.REACHABLE, None
 
@@ -279,12 +280,14 @@ def _slope(fit: CurveFit, confidence: float) -> Slope:
         # a constant through one value is flat by construction, not by evidence
         unknown = Interval(math.nan, math.nan, math.nan)
         return Slope(n=n, per_doubling=unknown, per_log_n=unknown, verdict=SlopeVerdict.UNKNOWN)
+    # the derivative from the left: the fitted curve where it was measured (beyond the
+    # largest size it may be held level, which would halve a central difference)
     step = 0.01
-    sizes = np.array([n, 2.0 * n, n * math.exp(-step), n * math.exp(step)])
+    sizes = np.array([n, 2.0 * n, n * math.exp(-step)])
     point, boot = fit.predict_score(sizes), fit.bootstrap_scores(sizes)
     gain = _interval(point[1] - point[0], boot[:, 1] - boot[:, 0], confidence)
     derivative = _interval(
-        (point[3] - point[2]) / (2 * step), (boot[:, 3] - boot[:, 2]) / (2 * step), confidence
+        (point[0] - point[2]) / step, (boot[:, 0] - boot[:, 2]) / step, confidence
     )
     if np.isfinite(gain.low):
         if gain.low >= MEANINGFUL_GAIN:
@@ -342,9 +345,17 @@ def _past_crossover(first: CurveFit, second: CurveFit, n_current: int) -> float:
 
 
 def _first_below(values: np.ndarray, grid: np.ndarray) -> float:
-    """First grid size where ``values`` (one row) is below 0; inf when never."""
+    """First size where ``values`` (one row on ``grid``) goes below 0, interpolated in
+    log n as :func:`_sign_changes` does; the first size when it starts below; inf never."""
     below = np.flatnonzero(values < 0.0)
-    return float(grid[below[0]]) if below.size else math.inf
+    if not below.size:
+        return math.inf
+    i = int(below[0])
+    if i == 0:
+        return float(grid[0])
+    v0, v1 = values[i - 1], values[i]
+    frac = v0 / (v0 - v1) if v0 != v1 else 0.0
+    return math.exp(math.log(grid[i - 1]) + frac * (math.log(grid[i]) - math.log(grid[i - 1])))
 
 
 def _crossover_interval(

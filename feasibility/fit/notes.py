@@ -26,8 +26,8 @@ __all__ = ["FitNote", "FitNoteCode", "about_curve"]
 class FitNoteCode(StrEnum):
     """What a note of the fits, or of the analytic sample sizes, is about."""
 
-    # one curve's model selection and bootstrap
-    MODEL_NOT_CONVERGED = "model_not_converged"  # the best backtest failed on all sizes
+    # one curve's fit and bootstrap
+    MODEL_NOT_CONVERGED = "model_not_converged"  # a model failed on all sizes; left out
     NO_MODEL_CONVERGED = "no_model_converged"  # last1 used
     TWO_SIZES = "two_sizes"  # log2 through both, no backtest
     TWO_SIZES_NOT_CONVERGED = "two_sizes_not_converged"  # last1 used

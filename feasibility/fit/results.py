@@ -34,8 +34,8 @@ class CurveFit:
     """The fitted curve of one formulation and metric, and everything derived from it.
 
     The curve is a weighted average of curve models (``weights``; one model with weight
-    1 when only one could be fitted), never below the last measured mean beyond the
-    largest measured size (``floor``, score space).
+    1 when only one could be fitted). Beyond the largest measured size it never falls
+    (score space): it stays at least at its own value there, so it is continuous.
     """
 
     formulation: str
@@ -60,8 +60,6 @@ class CurveFit:
     notes: tuple[FitNote, ...] = field(default_factory=tuple)
     # model -> weight in the average, in the order of ``scaled_params``
     weights: dict[str, float] = field(default_factory=dict)
-    # beyond the largest measured size the curve is never below this (score space)
-    floor: float = -math.inf
     # typical extrapolation error (score units, :func:`~feasibility.fit.extrapolation.error_scale`)
     error_scale: float = math.nan
     # half-width (score space, at ``confidence``) of the fold-to-fold noise of one new
@@ -84,13 +82,14 @@ class CurveFit:
     def _average(self, params: np.ndarray, n: np.ndarray) -> np.ndarray:
         """The curve at sizes ``n`` for params (k,) or (B, k): shape (len(n),) or (B, len(n))."""
         names, weights, slices = self._members()
-        x = n / self.scale
+        # the largest measured size is evaluated too: beyond it the curve never falls
+        x = np.append(n, self.n_current) / self.scale
         params = np.asarray(params, dtype=float)
         total = 0.0
         for name, weight, where in zip(names, weights, slices, strict=True):
             total = total + weight * predict(CURVE_MODELS[name], params[..., where], x)
-        beyond = n > self.n_current
-        return np.where(beyond, np.maximum(total, self.floor), total)
+        total, at_current = total[..., :-1], total[..., -1:]
+        return np.where(n > self.n_current, np.maximum(total, at_current), total)
 
     def predict_score(self, n) -> np.ndarray:
         """Fitted curve in score space (higher is better, [0, 1]) at sizes ``n``."""
@@ -129,7 +128,6 @@ class CurveFit:
             confidence=self.confidence,
             expansion=self.expansion,
             noise_halfwidth=self.noise_halfwidth,
-            calibration=1.0,
         )
         if self.n_current and math.isfinite(self.error_scale):
             below, above = extrapolation_quantiles(n / self.n_current, self.confidence)
@@ -153,7 +151,6 @@ class CurveFit:
             "formula": None if self.model is None else self._formula(),
             "params": {name: finite_float(value) for name, value in self.params.items()},
             "weights": {name: float(value) for name, value in self.weights.items()},
-            "floor": finite_float(self._to_metric(self.floor)),
             "candidates": {name: finite_float(value) for name, value in self.candidates.items()},
             "backtest_error": finite_float(self.backtest_error),
             "error_scale": finite_float(self.error_scale),
@@ -178,7 +175,7 @@ class CurveFit:
         terms = " + ".join(
             f"{weight:.2f} {name}" for name, weight in zip(names, weights, strict=True)
         )
-        return f"{terms}; beyond the data, never below the last measured mean"
+        return f"{terms}; never falling beyond the largest measured size"
 
     @classmethod
     def from_dict(
@@ -204,8 +201,6 @@ class CurveFit:
                     for p in CURVE_MODELS[name].param_names
                 ]
             )
-        floor = float_or_nan(data.get("floor"))
-        floor = -math.inf if not math.isfinite(floor) else floor
         return cls(
             formulation=formulation,
             metric=metric,
@@ -232,7 +227,6 @@ class CurveFit:
             bootstrap_params=np.zeros((0, scaled.size)),
             notes=FitNote.from_dicts(data["notes"]),
             weights=weights,
-            floor=floor if higher_is_better or not math.isfinite(floor) else 1.0 - floor,
             error_scale=float_or_nan(data.get("error_scale")),
             confidence=confidence,
         )

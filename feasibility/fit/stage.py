@@ -33,19 +33,19 @@ def fit_curves(
     random_state: int = FitOptions.random_state,
     jobs: int | None = FitOptions.jobs,
 ) -> CurveFits:
-    """Fit, select and extrapolate every learning curve of a :class:`LearningCurves`.
+    """Fit and extrapolate every learning curve of a :class:`LearningCurves`.
 
     For each formulation and metric: weighted nonlinear least squares (weights from the
-    standard error of the fold mean, floored) for each candidate model; the model whose
-    fit without the largest size predicts that size best is selected
-    (``backtest_error``; ``last1_error`` is the naive baseline of predicting it with the
-    second largest size) and refitted on all sizes. The whole procedure, selection
-    included, is repeated on ``n_bootstrap`` resamples of the runs (the same resampled
-    runs for every formulation, so crossovers are paired). ``at_target`` and ``band`` are
-    prediction intervals of a measured mean of runs: bootstrap spread (small-sample
-    expanded) and fold noise in quadrature, widened when the backtest's own interval
-    missed the largest size (see the module docstring). With fewer than 3 sizes there is
-    no backtest: 2 sizes get log2, 1 size the last value (``last1``). A ``last1`` curve
+    standard error of the fold mean, floored) for each model, averaged with weights from
+    each model's backtest (fits without the last 1 to 4 sizes predicting the largest;
+    ``backtest_error`` is the average's, ``last1_error`` the naive baseline of
+    predicting it with the second largest size). Every model is refitted on
+    ``n_bootstrap`` resamples of the runs (the same resampled runs for every
+    formulation, so crossovers are paired). ``at_target`` and ``band`` are prediction
+    intervals of a measured mean of runs: per side the wider of the bootstrap's and the
+    calibrated extrapolation error's (see the module docstring). With 3 sizes only pow3
+    is fitted and with fewer than 4 there is no backtest; 2 sizes get log2, 1 size the
+    last value (``last1``). A ``last1`` curve
     makes no extrapolated claim: its slope verdict and samples-needed status are
     ``"unknown"`` (values NaN / None) and it takes part in no crossover.
 

@@ -203,6 +203,14 @@ def verdict_reason(verdict: Mapping, reason: Mapping) -> str:
     }.get(code)
     if why is not None:
         return f"Nothing could be compared on {metric}: {why}; sigmoid (the default) stays."
+    if code == "beyond_horizon":
+        return (
+            f"Nothing is compared on {metric} at {reason['train_size']:,} training samples: "
+            f"that is beyond the validated horizon ({reason['limit']:,}, 10x the largest "
+            "training size), where extrapolated curves are not estimable from this data; "
+            "sigmoid (the default) stays. Ask for a size within the horizon, or measure "
+            "larger training sizes."
+        )
     if code == "no_fitted_curves":
         return (
             f"No fitted curves to compare {metric} at {reason['train_size']:,} training samples; "

@@ -197,6 +197,8 @@ def _samples_needed(item: Mapping, d: Mapping) -> dict[str, str]:
             f"{count(d['estimate'])} needed [{count(d['low'])}, {count(d['high'])}] "
             f"for {metric} {target}; {n:,} available ({said})"
         )
+    elif status == "reached":
+        value_text = f"{metric} {target} reached with the {n:,} samples available"
     elif status == "unknown":
         value_text = f"unknown: too few measured training sizes to fit a curve; {n:,} available"
     else:

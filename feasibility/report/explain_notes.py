@@ -129,7 +129,7 @@ _CURVE_TEXTS: dict[str, Callable[[Mapping], str]] = {
 _LAST1 = "the last observed value is used (last1)."
 _CURVE_FIT_TEXTS: dict[str, Callable[[Mapping], str]] = {
     FitNoteCode.MODEL_NOT_CONVERGED: lambda n: (
-        f"{n['model']} extrapolated best but did not converge on all sizes; next best used."
+        f"{n['model']} did not converge on all sizes and is left out of the average."
     ),
     FitNoteCode.NO_MODEL_CONVERGED: lambda n: f"no candidate model converged; {_LAST1}",
     FitNoteCode.TWO_SIZES: lambda n: "only 2 sizes: log2 through both, no backtest possible.",

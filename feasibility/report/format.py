@@ -42,12 +42,11 @@ __all__ = [
     "significant",
 ]
 
-#: Missing value inside a sentence (reasons, checklist texts, terminal profile).
 #: Why a size is "not estimable from this data" (``feasibility.fit.NotEstimable``), worded.
 NOT_ESTIMABLE = {
     "beyond_horizon": "beyond the validated horizon (10x the largest training size)",
-    "too_wide": "its 90% interval spans more than 10x",
-    "levels_off": "the fitted curve levels off below the target",
+    "too_wide": "its interval spans more than 10x",
+    "levels_off": "the fitted curve levels off before reaching the target",
 }
 
 
@@ -57,12 +56,13 @@ def not_estimable(reason) -> str:
     Examples
     --------
     >>> not_estimable("too_wide")
-    'not estimable from this data: its 90% interval spans more than 10x'
+    'not estimable from this data: its interval spans more than 10x'
     """
     why = NOT_ESTIMABLE.get(str(reason)) if reason is not None else None
     return "not estimable from this data" + (f": {why}" if why else "")
 
 
+#: Missing value inside a sentence (reasons, checklist texts, terminal profile).
 MISSING = "n/a"
 #: Missing value in a terminal table (verdict, curves).
 MISSING_TERMINAL = "-"

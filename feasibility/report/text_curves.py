@@ -67,8 +67,18 @@ def _needed(entry: dict | None) -> str:
     p = f" (p={_num(entry.get('p_reachable'), 2)})" if entry.get("p_reachable") is not None else ""
     if status == "not_estimable":
         return not_estimable(entry.get("reason"))
-    prefix = "already reached; " if status == "reached" else ""
-    return prefix + _n_interval(entry.get("n")) + p
+    if status == "reached":
+        return "reached with the data at hand"
+    return _n_interval(entry.get("n")) + p
+
+
+def _at(entry: dict, n: int, horizon: float) -> str:
+    """The fitted metric at ``n`` with its interval, marked when past the horizon."""
+    text = _interval(entry.get("at_target", {}).get(str(n)))
+    sizes = entry.get("train_sizes") or []
+    if sizes and n > horizon * sizes[-1]:
+        text += " (beyond the validated horizon)"
+    return text
 
 
 def _slope(entry: dict | None) -> str:
@@ -145,21 +155,23 @@ def curves_text(curves, fits) -> str:
     -------
     str
         Per metric, one row per formulation: the measured score at the largest size, the
-        selected model with its backtest error next to the naive last-point error, the
-        fitted metric at each target size with its interval, the samples needed, and the
-        change from doubling the data; then crossovers, the powerset's coverage, the
-        analytic sample sizes and the notes.
+        curve model (``average`` of several) with its backtest error next to the naive
+        last-point error, the fitted metric at each target size with its interval, the
+        samples needed, and the change from doubling the data; then crossovers, the
+        powerset's coverage, the analytic sample sizes and the notes.
     """
     fits_d = _as_dict(fits)
     lines = _header(_curves_summary(curves))
     confidence = fits_d.get("confidence", 0.9)
     target_n = fits_d.get("target_n", [])
+    horizon = float(fits_d.get("horizon", 10.0))
     n_boot = fits_d.get("options", {}).get("n_bootstrap")
     lines.append(
-        f"  {round(100 * confidence)}% intervals"
-        + (f" from {n_boot} bootstrap resamples of the runs" if n_boot else "")
-        + "; 'backtest' = error predicting the largest size from the others, 'last1' = "
-        "error of repeating the second largest."
+        f"  {round(100 * confidence)}% prediction intervals"
+        + (f" ({n_boot} bootstrap resamples of the runs" if n_boot else " (")
+        + ", calibrated on LCDB learning curves beyond the data); 'backtest' = error "
+        "predicting the largest size without the last 1-4, 'last1' = error of repeating "
+        f"the second largest; sizes are stated up to the horizon, {horizon:g}x the largest."
     )
     fit_tables = fits_d.get("fits", {})
     targets = fits_d.get("targets", {})
@@ -188,7 +200,7 @@ def curves_text(curves, fits) -> str:
                 _num(entry.get("backtest_error")),
                 _num(entry.get("last1_error")),
             ]
-            row += [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
+            row += [_at(entry, n, horizon) for n in target_n]
             row += [_needed(entry.get("samples_needed")), _slope(entry.get("slope_at_current"))]
             rows.append(row)
         lines.extend(_table(rows))
@@ -205,7 +217,7 @@ def curves_text(curves, fits) -> str:
         rows = [
             ["formulation", "measured", "model"]
             + [f"at n={_count(n)}" for n in target_n]
-            + ["asymptote"]
+            + ["at the horizon"]
         ]
         for formulation, entry in coverage.items():
             sizes, observed = entry.get("train_sizes", []), entry.get("observed", [])
@@ -213,7 +225,7 @@ def curves_text(curves, fits) -> str:
             asymptote = (entry.get("samples_needed") or {}).get("asymptote")
             rows.append(
                 [formulation, measured, entry.get("model") or "-"]
-                + [_interval(entry.get("at_target", {}).get(str(n))) for n in target_n]
+                + [_at(entry, n, horizon) for n in target_n]
                 + [_interval(asymptote)]
             )
         lines.extend(_table(rows))
