@@ -10,6 +10,7 @@ The pipeline, one stage per module::
     checklist = build_checklist(dataset, label_profile, curves, fits)
     recommendation = recommend(label_profile, curves, fits)   # feasibility.decide
     result = run_analysis(dataset)                      # all of the above: an AnalysisResult
+    analysis = analyze(frame, labels=[...])             # any data (path, DataFrame, (X, Y)): an Analysis
     report = run_pipeline(dataset)                      # its report JSON dict (words written out)
     build_report(result, "reports/emotions.html")       # HTML + JSON beside it
 """
@@ -23,6 +24,8 @@ from .profile import LabelProfile, profile
 # The public names are imported on first use (PEP 562): a job process, or
 # ``feasibility --help``, then loads only the modules it needs, not the report's libraries.
 _LAZY = {
+    "Analysis": ".analysis",
+    "analyze": ".analysis",
     "LearningCurves": ".curves",
     "learning_curves": ".curves",
     "MultilabelDataset": ".dataset",
@@ -63,6 +66,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from .analysis import Analysis, analyze
     from .curves import LearningCurves, learning_curves
     from .dataset import MultilabelDataset
     from .decide import Checklist, Recommendation, build_checklist, recommend
@@ -75,6 +79,8 @@ if TYPE_CHECKING:
     from .result import AnalysisResult
 
 __all__ = [
+    "analyze",
+    "Analysis",
     "load",
     "profile",
     "learning_curves",

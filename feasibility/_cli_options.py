@@ -355,6 +355,9 @@ ReportOutOpt = Annotated[
     Path | None,
     typer.Option("--out", help="HTML path (default reports/<name>.html); the JSON goes beside it."),
 ]
+OpenOpt = Annotated[
+    bool, typer.Option("--open", help="Open the written report in the default web browser.")
+]
 LabelsOnlyOpt = Annotated[
     bool,
     typer.Option(

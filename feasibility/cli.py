@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import warnings
+from pathlib import Path
 
 import typer
 
@@ -195,6 +196,7 @@ def report(
     no_cache: opt.NoCacheOpt = not CURVE["use_cache"],
     target: opt.TargetOpt = None,
     n_bootstrap: opt.BootstrapOpt = FIT.n_bootstrap,
+    open_report: opt.OpenOpt = False,
 ) -> int:
     """Run the whole analysis and write the HTML report and its JSON; print the verdict."""
     flags = locals()  # the parsed command line by parameter name, as argparse's vars(args)
@@ -213,7 +215,17 @@ def report(
     typer.echo(verdict_text(result))
     typer.echo(f"report: {html_written}")
     typer.echo(f"json:   {json_written}")
+    if open_report:
+        _open_in_browser(html_written)
     return 0
+
+
+def _open_in_browser(path: Path) -> None:
+    """Open a written report in the default browser; say so when there is none."""
+    import webbrowser
+
+    if not webbrowser.open(path.resolve().as_uri()):
+        typer.echo(f"feasibility: no web browser to open {path}; open it by hand.", err=True)
 
 
 @app.command()

@@ -371,6 +371,41 @@ def load_table(
     table = read_table(
         path, fmt, separator=separator, text_columns=[tag_column] if tag_column else []
     )
+    return dataset_from_table(
+        table,
+        labels=labels,
+        labels_last=labels_last,
+        label_column=label_column,
+        label_sep=label_sep,
+        missing_labels=missing_labels,
+        where=where,
+        name=name or stem,
+        source=source or where,
+        format_name="parquet" if is_parquet else "csv",
+        decimal_comma=separator != "," and not is_parquet,
+    )
+
+
+def dataset_from_table(
+    table: Table,
+    *,
+    labels: list[str] | None = None,
+    labels_last: int | None = None,
+    label_column: str | None = None,
+    label_sep: str | None = None,
+    missing_labels: str = "error",
+    where: str,
+    name: str,
+    source: str,
+    format_name: str,
+    decimal_comma: bool = False,
+) -> MultilabelDataset:
+    """Tell a read table's label and feature columns apart and encode them (rules: ``load``).
+
+    Shared by the file loaders and by in-memory data frames
+    (:func:`feasibility.io.frames.dataset_from_frame`), so both give the same dataset
+    and the same one-line errors.
+    """
     frame, header, line_of_row = table.frame, table.header, table.line_of_row
     if frame.height == 0:
         raise DatasetError(f"{where}: the table has no rows; nothing to analyse.")
@@ -404,7 +439,7 @@ def load_table(
         return f"line {line_of_row(original)}" if line_of_row else f"row {original + 1}"
 
     X, feature_names, feature_notes = encode_features(
-        feature_frame, where=where, locate=locate, decimal_comma=separator != "," and not is_parquet
+        feature_frame, where=where, locate=locate, decimal_comma=decimal_comma
     )
     X, sparse_notes = maybe_sparse(X)
     layout = "sparse" if sp.issparse(X) else "dense"
@@ -414,8 +449,8 @@ def load_table(
         label_names=tuple(label_names),
         feature_names=tuple(feature_names),
         n_inputs=n_inputs,
-        name=name or stem,
-        source=source or where,
-        format=f"{'parquet' if is_parquet else 'csv'}/{convention} ({layout})",
+        name=name,
+        source=source,
+        format=f"{format_name}/{convention} ({layout})",
         notes=tuple(notes + feature_notes + sparse_notes),
     )

@@ -1,0 +1,123 @@
+"""feasibility.analyze: DataFrames and arrays give what the same CSV gives through the CLI."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+import feasibility
+from feasibility.cli import main
+from feasibility.errors import DatasetError, FeasibilityWarning
+from feasibility.synthetic import make_latent_class_labels
+
+OPTIONS = ["--folds", "3", "--n-sizes", "3", "--n-bootstrap", "20", "--jobs", "1"]
+CURVES = {"folds": 3, "n_sizes": 3, "jobs": 1, "use_cache": False}
+FITS = {"n_bootstrap": 20}
+
+
+@pytest.fixture(scope="module")
+def data():
+    dataset = make_latent_class_labels(240, n_features=5, n_labels=4, n_classes=6)
+    features = {name: dataset.X[:, j] for j, name in enumerate(dataset.feature_names)}
+    tags = ["|".join(n for n, y in zip(dataset.label_names, row) if y) for row in dataset.Y]
+    columns = {name: dataset.Y[:, j] for j, name in enumerate(dataset.label_names)}
+    return dataset, features, tags, columns
+
+
+def _numbers(report: dict) -> dict:
+    """What must agree between two runs on the same data: scores, fits and verdict."""
+    keep = {}
+    for formulation, curve in report["curves"]["curves"].items():
+        keep[f"scores {formulation}"] = curve["scores"]
+    for formulation, by_metric in report["fits"]["fits"].items():
+        for metric, fit in by_metric.items():
+            keep[f"fit {formulation} {metric}"] = (fit["at_target"], fit["samples_needed"])
+    rec = report["recommendation"]
+    keep["verdict"] = (rec["formulation"], rec["too_close_to_call"], rec["per_metric"])
+    keep["labels"] = report["dataset"]["label_names"]
+    return json.loads(json.dumps(keep))
+
+
+@pytest.fixture(scope="module")
+def cli_report(data, tmp_path_factory):
+    dataset, features, tags, _ = data
+    folder = tmp_path_factory.mktemp("csv")
+    csv = folder / "latent.csv"
+    pl.DataFrame({**features, "tags": tags}).write_csv(csv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        code = main(
+            ["report", str(csv), "--label-column", "tags", "--label-sep", "|", "--no-cache"]
+            + OPTIONS
+            + ["--out", str(folder / "latent.html")]
+        )
+    assert code == 0
+    return json.loads((folder / "latent.json").read_text())
+
+
+def _analyze(data, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        return feasibility.analyze(
+            data, name="latent", curve_options=CURVES, fit_options=FITS, progress=False, **kwargs
+        )
+
+
+def test_pandas_tags_and_polars_columns_give_the_csv_result(data, cli_report):
+    _, features, tags, columns = data
+    tagged = pd.DataFrame({**features, "tags": tags})
+    from_pandas = _analyze(tagged, label_column="tags", label_sep="|")
+    from_polars = _analyze(pl.DataFrame({**features, **columns}), labels=list(columns))
+    expected = _numbers(cli_report)
+    assert _numbers(from_pandas.to_dict()) == expected
+    assert _numbers(from_polars.to_dict()) == expected
+    assert from_pandas.recommendation.formulation == cli_report["recommendation"]["formulation"]
+
+
+def test_arrays_keep_the_data_frames_names(data):
+    dataset, *_ = data
+    X = pd.DataFrame(dataset.X, columns=[f"feature {j}" for j in range(dataset.X.shape[1])])
+    Y = pd.DataFrame(dataset.Y, columns=[f"<label {j}>" for j in range(dataset.Y.shape[1])])
+    analysis = _analyze((X, Y))
+    report = analysis.to_dict()
+    assert report["dataset"]["label_names"] == list(Y.columns)
+    assert analysis.result.dataset.n_samples == 240
+    assert "Analysis('latent': " in repr(analysis)
+
+
+def test_inline_report_is_sandboxed_offline_and_escaped(data, tmp_path):
+    dataset, *_ = data
+    Y = pd.DataFrame(dataset.Y, columns=["<script>alert(1)</script>", "b", "c", "d"])
+    analysis = _analyze((pd.DataFrame(dataset.X), Y))
+    inline = analysis._repr_html_()
+    assert inline.startswith('<iframe sandbox="allow-scripts"') and inline.count("<") == 2
+    page = html.unescape(re.search(r'srcdoc="([^"]*)"', inline).group(1))
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert not re.search(r"""(src|href)=["']https?://""", page)
+    written = analysis.to_html(tmp_path / "inline.html")
+    assert written.read_text() == page
+    assert json.loads((tmp_path / "inline.json").read_text()) == analysis.to_dict()
+    assert json.loads(analysis.to_json(tmp_path / "only.json").read_text()) == analysis.to_dict()
+
+
+def test_analyze_refuses_what_it_cannot_read_in_one_line(data):
+    _, features, tags, _ = data
+    with pytest.raises(
+        DatasetError, match=r"holds text, not lists; pass label_sep .*label_sep='\|'"
+    ):
+        feasibility.analyze(pd.DataFrame({**features, "tags": tags}), label_column="tags")
+    with pytest.raises(DatasetError, match="label 'nope' given by labels is not a column"):
+        feasibility.analyze(pl.DataFrame(features), labels=["nope"])
+    with pytest.raises(DatasetError, match="cannot analyse a list"):
+        feasibility.analyze([[1, 0], [0, 1]])
+    with pytest.raises(DatasetError, match="values other than 0/1|0/1"):
+        feasibility.analyze((np.ones((5, 2)), np.full((5, 2), 2)))
+    with pytest.raises(DatasetError, match="the labels are Y"):
+        feasibility.analyze((np.ones((5, 2)), np.ones((5, 2))), labels=["a"])
