@@ -24,6 +24,7 @@ DATA_SUFFIXES = (
 #: Load options for files that cannot say themselves which columns are labels.
 PANEL_OPTIONS = {"flags.csv": "--labels-last 7"}
 BENCHMARKS = (
+    "bench_analyze",
     "bench_load",
     "bench_profile",
     "bench_curves",

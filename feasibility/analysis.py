@@ -14,29 +14,23 @@ import html
 import json
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from ._files import write_files_atomically
+from .curves.execution import in_notebook
 from .dataset import MultilabelDataset
-from .errors import DatasetError
+from .errors import DatasetError, FeasibilityWarning
 from .io.frames import dataset_from_frame, is_frame
+from .report.terminal import one_line
 from .result import AnalysisResult
 
-__all__ = ["Analysis", "analyze", "in_notebook"]
+__all__ = ["Analysis", "analyze"]
 
 #: Height of the inline report's frame in a notebook, in CSS pixels.
 INLINE_HEIGHT = 900
-
-
-def in_notebook() -> bool:
-    """True inside a Jupyter kernel (where stderr is not a terminal, but a bar still shows)."""
-    shell = sys.modules.get("IPython")
-    if shell is None or "ipykernel" not in sys.modules:
-        return False
-    ipython = shell.get_ipython() if hasattr(shell, "get_ipython") else None
-    return ipython is not None and type(ipython).__name__ == "ZMQInteractiveShell"
 
 
 def _as_dataset(data, *, labels, label_column, label_sep, missing_labels, name):
@@ -88,6 +82,8 @@ def analyze(
     metric: str = "f1_micro",
     target_n: int | None = None,
     progress: bool | None = None,
+    estimator=None,
+    param_grid: dict | list | None = None,
     profile_options: dict | None = None,
     curve_options: dict | None = None,
     fit_options: dict | None = None,
@@ -121,6 +117,14 @@ def analyze(
     progress : bool, optional
         A progress bar while the learning curves run; default: in a terminal or a
         Jupyter notebook, not when the output goes to a file.
+    estimator : scikit-learn classifier, optional
+        Your own model for both heads instead of the built-in logistic regressions: one
+        binary clone per label (sigmoid) and one multiclass clone over the labelsets
+        (powerset), e.g. a ``Pipeline`` ending in ``HistGradientBoostingClassifier``. It
+        needs ``predict_proba`` and multiclass support (refused in one line otherwise).
+    param_grid : dict or list of dicts, optional
+        Parameters of ``estimator`` searched per head on 3 inner folds of each training
+        part (by out-of-fold log-likelihood), as the built-in heads' penalty is.
     profile_options, curve_options, fit_options : dict, optional
         Options of :func:`feasibility.profile`, :func:`feasibility.learning_curves` and
         :func:`feasibility.fit_curves` (e.g. ``curve_options={"folds": 3}``).
@@ -160,17 +164,32 @@ def analyze(
     if progress is None:
         progress = sys.stderr.isatty() or in_notebook()
     curve_options.setdefault("progress", bool(progress))
-    result = run_analysis(
-        dataset,
-        profile_options=profile_options,
-        curve_options=curve_options,
-        fit_options=fit_options,
-        metric=metric,
-        target_n=target_n,
-        command_line=f"feasibility.analyze({dataset.name!r})",
-        **decision_options,
-    )
+    if estimator is not None or param_grid is not None:
+        curve_options.update(estimator=estimator, param_grid=param_grid)
+    with warnings.catch_warnings(record=True) as caught:
+        result = run_analysis(
+            dataset,
+            profile_options=profile_options,
+            curve_options=curve_options,
+            fit_options=fit_options,
+            metric=metric,
+            target_n=target_n,
+            command_line=f"feasibility.analyze({dataset.name!r})",
+            **decision_options,
+        )
+    _show(caught)
     return Analysis(result)
+
+
+def _show(caught: list[warnings.WarningMessage]) -> None:
+    """The analysis' notes as one line each (as the CLI prints them); other warnings as they were."""
+    for message in caught:
+        if issubclass(message.category, FeasibilityWarning):
+            print(f"feasibility: warning: {one_line(message.message)}", file=sys.stderr)
+        else:
+            warnings.showwarning(
+                message.message, message.category, message.filename, message.lineno
+            )
 
 
 @dataclass(frozen=True, eq=False)

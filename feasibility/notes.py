@@ -9,7 +9,7 @@ sentence by itself: ``{"code": ..., **values}`` is what ``to_dict()`` and the re
 hold.
 
 The sentences are the report layer's (:mod:`feasibility.report.explain_notes`); it
-registers them here when imported, which importing :mod:`feasibility` does.
+registers them here when imported, which the first sentence asked for does.
 ``str(note)`` and the message of a :class:`FeasibilityNoteWarning` are rendered through
 that registry when they are shown, so a warning reads as the sentence the report prints.
 
@@ -74,6 +74,11 @@ def registered_codes() -> frozenset[str]:
 
 def render_note(note: Mapping) -> str:
     """The sentence of a note's dict; ``"code: {values}"`` when none is registered."""
+    if not _TEXTS:
+        # ``import feasibility`` loads the report layer lazily: its sentences register now
+        import importlib
+
+        importlib.import_module("feasibility.report.explain_notes")
     render = _TEXTS.get(str(note["code"]))
     if render is None:
         values = {key: value for key, value in note.items() if key != "code"}

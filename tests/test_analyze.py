@@ -121,3 +121,63 @@ def test_analyze_refuses_what_it_cannot_read_in_one_line(data):
         feasibility.analyze((np.ones((5, 2)), np.full((5, 2), 2)))
     with pytest.raises(DatasetError, match="the labels are Y"):
         feasibility.analyze((np.ones((5, 2)), np.ones((5, 2))), labels=["a"])
+
+
+class _BinaryOnly:
+    """A classifier that refuses more than two classes (as some wrappers do)."""
+
+    def __init__(self, C=1.0):
+        self.C = C
+
+    def get_params(self, deep=True):
+        return {"C": self.C}
+
+    def set_params(self, **params):
+        self.C = params.get("C", self.C)
+        return self
+
+    def fit(self, X, y):
+        if len(np.unique(y)) > 2:
+            raise ValueError("only binary targets are supported")
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+def test_own_estimator_trains_both_heads_from_its_clones(data):
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    dataset, *_ = data
+    estimator = make_pipeline(StandardScaler(), KNeighborsClassifier())
+    grid = {"kneighborsclassifier__n_neighbors": [3, 15]}
+    analysis = _analyze((dataset.X, dataset.Y), estimator=estimator, param_grid=grid)
+    curves = analysis.result.curves
+    assert curves.engine == "estimator-KNeighborsClassifier"
+    assert "KNeighborsClassifier" in curves.options["estimator"]
+    for formulation, curve in curves.curves.items():
+        scores = curve.scores["f1_micro"]
+        assert np.isfinite(scores).any(), formulation
+        # tuned and decoded on inner folds: thresholds were chosen, not 0.5 / argmax
+        assert curve.tuning is not None and np.isfinite(curve.tuning.thresholds["f1_micro"]).any()
+    # the latent classes make the labelsets a 6-class problem a k-NN learns well
+    assert np.nanmean(curves.curves["powerset"].scores["subset_accuracy"][:, -1]) > 0.5
+    page = analysis.to_dict()
+    assert "KNeighborsClassifier" in json.dumps(page["curves"]["options"])
+
+
+def test_own_estimator_is_refused_in_one_line_when_it_cannot_be_a_head(data):
+    from sklearn.svm import LinearSVC
+
+    from feasibility.errors import ParameterError
+
+    dataset, *_ = data
+    with pytest.raises(ParameterError, match="LinearSVC has no predict_proba"):
+        feasibility.analyze((dataset.X, dataset.Y), estimator=LinearSVC())
+    with pytest.raises(ParameterError, match="_BinaryOnly cannot fit a multiclass problem"):
+        feasibility.analyze((dataset.X, dataset.Y), estimator=_BinaryOnly())
+    with pytest.raises(ParameterError, match="param_grid"):
+        feasibility.analyze((dataset.X, dataset.Y), param_grid={"C": [1.0]})

@@ -74,6 +74,19 @@ def test_profile_text_and_json(capsys):
 FAST = ["--folds", "3", "--n-sizes", "3", "--jobs", "1", "--n-bootstrap", "20"]
 
 
+def test_report_open_opens_the_written_report_in_the_browser(tmp_path, capsys, monkeypatch):
+    import webbrowser
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda uri: opened.append(uri) or True)
+    html = tmp_path / "flags-open.html"
+    assert main(["report", "flags", "--out", str(html), "--open", *FAST]) == 0
+    assert opened == [html.resolve().as_uri()]
+    monkeypatch.setattr(webbrowser, "open", lambda uri: False)  # no browser on this machine
+    assert main(["report", "flags", "--out", str(html), "--open", *FAST]) == 0
+    assert "no web browser to open" in capsys.readouterr().err
+
+
 def test_report_check_render_end_to_end(tmp_path, capsys):
     html = tmp_path / "out" / "flags-report.html"
     assert main(["report", "flags", "--out", str(html), *FAST]) == 0

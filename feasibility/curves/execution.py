@@ -6,6 +6,8 @@ order they finish (:meth:`map`); how jobs run never changes their numbers.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator, Sequence
 
 from ..errors import ParameterError
@@ -104,6 +106,28 @@ class _DaskExecutor:
 def make_executor(backend: str, jobs: int | None, scheduler: str | None):
     """Return the executor of ``backend`` ("loky" or "dask"), a context manager."""
     return _DaskExecutor(scheduler) if backend == "dask" else _LokyExecutor(jobs)
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (stderr is no terminal there, but a bar still shows)."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ipython = shell.get_ipython() if hasattr(shell, "get_ipython") else None
+    return ipython is not None and type(ipython).__name__ == "ZMQInteractiveShell"
+
+
+def show_progress(requested: bool) -> bool:
+    """A bar when asked for and someone watches: a terminal or a notebook, not a log file.
+
+    In a notebook rich draws it as a widget, so only with ipywidgets installed (the
+    ``notebook`` extra); without, rich would warn and draw nothing.
+    """
+    if not requested:
+        return False
+    if sys.stderr.isatty():
+        return True
+    return in_notebook() and importlib.util.find_spec("ipywidgets") is not None
 
 
 class ProgressBar:

@@ -9,7 +9,6 @@ result arrays (:mod:`.assemble`). What a run did is said in its notes (:mod:`.no
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterable, Sequence
 
@@ -21,7 +20,7 @@ from ..labelsets import unique_rows
 from .assemble import assemble
 from .budget import run_with_budget
 from .cache import cache_key, cache_path, read_cache, write_cache
-from .execution import ProgressBar, make_executor
+from .execution import ProgressBar, make_executor, show_progress
 from .jobs import Grid, make_tasks
 from .notes import CurveNote, auto_engine_note, constant_label_notes, warn_about
 from .options import OWNER, CurveOptions
@@ -59,6 +58,8 @@ def learning_curves(
     cache_dir=_DEFAULT["cache_dir"],
     use_cache: bool = _DEFAULT["use_cache"],
     progress: bool = _DEFAULT["progress"],
+    estimator=_DEFAULT["estimator"],
+    param_grid=_DEFAULT["param_grid"],
 ) -> LearningCurves:
     """Measure the learning curve of each formulation on growing subsets of a dataset.
 
@@ -67,7 +68,7 @@ def learning_curves(
     dataset : MultilabelDataset
     folds, repeats, sizes, n_sizes, min_size, seed, jobs, engine, model, \
 hidden_layer_sizes, formulations, prune_min_count, scaling, budget, backend, scheduler, \
-cache_dir, use_cache, progress
+cache_dir, use_cache, progress, estimator, param_grid
         The options of :class:`~feasibility.curves.CurveOptions`, which documents each
         one and holds the defaults.
 
@@ -128,6 +129,8 @@ cache_dir, use_cache, progress
         cache_dir=cache_dir,
         use_cache=use_cache,
         progress=progress,
+        estimator=estimator,
+        param_grid=param_grid,
     )
     return _measure(dataset, options)
 
@@ -153,7 +156,7 @@ def _measure(dataset, options: CurveOptions) -> LearningCurves:
     notes.extend(grid_notes)
     split_seconds = time.perf_counter() - started
     executor = make_executor(options.backend, options.jobs, options.scheduler)
-    with executor, ProgressBar(options.progress and sys.stderr.isatty(), len(grid.tasks)) as bar:
+    with executor, ProgressBar(show_progress(options.progress), len(grid.tasks)) as bar:
         outcome = run_with_budget(
             grid.tasks,
             executor=executor.bind(dataset.X, Y, engine),
@@ -208,6 +211,11 @@ def _check_dataset(dataset, folds: int) -> None:
 def _choose_engine(options: CurveOptions, n_labelsets: int):
     """Return the engine and, for ``engine="auto"``, a note saying which one it chose."""
     from ..engines import AUTO_TORCH_MIN_CLASSES, get_engine, torch_available
+
+    if options.estimator is not None:
+        from ..engines.estimator_engine import EstimatorEngine
+
+        return EstimatorEngine(options.estimator, options.param_grid), []
 
     engine = get_engine(
         options.engine,

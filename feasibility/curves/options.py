@@ -96,7 +96,16 @@ class CurveOptions:
     use_cache : bool, default=True
         Read and write the cache.
     progress : bool, default=False
-        Show a progress bar on stderr (only when stderr is a terminal).
+        Show a progress bar on stderr (only when stderr is a terminal, or in a Jupyter
+        notebook with ipywidgets).
+    estimator : scikit-learn classifier, optional
+        The user's own model for both heads, replacing ``engine`` and ``model``: one
+        binary clone per label (sigmoid) and one multiclass clone over the labelsets
+        (powerset), each tuned on inner folds (:class:`~feasibility.engines.EstimatorEngine`).
+        It must have ``predict_proba`` and handle multiclass (checked when the options are
+        built).
+    param_grid : dict or list of dicts, optional
+        Parameters of ``estimator`` searched per head (scikit-learn's grid format).
 
     Raises
     ------
@@ -138,6 +147,8 @@ class CurveOptions:
     cache_dir: str | os.PathLike | None = None
     use_cache: bool = True
     progress: bool = False
+    estimator: object | None = None
+    param_grid: dict | list | None = None
 
     def __post_init__(self):
         validate_params(self.to_kwargs(), _constraints(), owner=OWNER)
@@ -155,6 +166,12 @@ class CurveOptions:
             raise invalid_parameter(
                 "scheduler", OWNER, "None unless backend='dask'", self.scheduler
             )
+        if self.estimator is not None:
+            from ..engines.estimator_engine import EstimatorEngine
+
+            EstimatorEngine(self.estimator, self.param_grid)  # refuses a bad one now
+        elif self.param_grid is not None:
+            raise invalid_parameter("param_grid", OWNER, "None without an estimator", "a grid")
 
     @classmethod
     def defaults(cls) -> dict:
@@ -196,7 +213,11 @@ class CurveOptions:
             "scaling": self.scaling,
             "budget": None if self.budget_mode != BudgetMode.FIXED else float(self.budget),
             "budget_mode": self.budget_mode.value,
-        }
+        } | (
+            {}
+            if self.estimator is None
+            else {"estimator": repr(self.estimator), "param_grid": repr(self.param_grid)}
+        )
 
 
 def _is_seconds(value) -> bool:
