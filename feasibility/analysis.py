@@ -166,18 +166,21 @@ def analyze(
     curve_options.setdefault("progress", bool(progress))
     if estimator is not None or param_grid is not None:
         curve_options.update(estimator=estimator, param_grid=param_grid)
-    with warnings.catch_warnings(record=True) as caught:
-        result = run_analysis(
-            dataset,
-            profile_options=profile_options,
-            curve_options=curve_options,
-            fit_options=fit_options,
-            metric=metric,
-            target_n=target_n,
-            command_line=f"feasibility.analyze({dataset.name!r})",
-            **decision_options,
-        )
-    _show(caught)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            result = run_analysis(
+                dataset,
+                profile_options=profile_options,
+                curve_options=curve_options,
+                fit_options=fit_options,
+                metric=metric,
+                target_n=target_n,
+                command_line=f"feasibility.analyze({dataset.name!r})",
+                **decision_options,
+            )
+    finally:
+        _show(caught)  # after the recording ends; what was noted before a failure is said
     return Analysis(result)
 
 

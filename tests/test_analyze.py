@@ -117,7 +117,9 @@ def test_analyze_refuses_what_it_cannot_read_in_one_line(data):
         feasibility.analyze(pl.DataFrame(features), labels=["nope"])
     with pytest.raises(DatasetError, match="cannot analyse a list"):
         feasibility.analyze([[1, 0], [0, 1]])
-    with pytest.raises(DatasetError, match="values other than 0/1|0/1"):
+    with pytest.raises(
+        DatasetError, match=r"label .label_0. has values \{2\}; labels must be binary"
+    ):
         feasibility.analyze((np.ones((5, 2)), np.full((5, 2), 2)))
     with pytest.raises(DatasetError, match="the labels are Y"):
         feasibility.analyze((np.ones((5, 2)), np.ones((5, 2))), labels=["a"])
@@ -161,12 +163,27 @@ def test_own_estimator_trains_both_heads_from_its_clones(data):
     for formulation, curve in curves.curves.items():
         scores = curve.scores["f1_micro"]
         assert np.isfinite(scores).any(), formulation
-        # tuned and decoded on inner folds: thresholds were chosen, not 0.5 / argmax
-        assert curve.tuning is not None and np.isfinite(curve.tuning.thresholds["f1_micro"]).any()
+        # decoded on inner folds: f1_micro's thresholds were chosen, not all left at 0.5
+        chosen = curve.tuning.thresholds["f1_micro"]
+        assert np.isfinite(chosen).any() and np.nanmax(np.abs(chosen - 0.5)) > 0.01
     # the latent classes make the labelsets a 6-class problem a k-NN learns well
     assert np.nanmean(curves.curves["powerset"].scores["subset_accuracy"][:, -1]) > 0.5
     page = analysis.to_dict()
     assert "KNeighborsClassifier" in json.dumps(page["curves"]["options"])
+    # Riley's and Pate's criteria size logistic models, not this one
+    sizes = analysis.result.fits.sample_size
+    assert sizes.sigmoid_not_applicable == sizes.powerset_not_applicable == "own_estimator"
+
+
+def test_own_estimator_without_sparse_support_gets_a_dense_x(data):
+    import scipy.sparse as sp
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    dataset, *_ = data
+    estimator = HistGradientBoostingClassifier(max_iter=10, random_state=0)
+    analysis = _analyze((sp.csr_matrix(dataset.X), dataset.Y), estimator=estimator)
+    for curve in analysis.result.curves.curves.values():
+        assert np.isfinite(curve.scores["f1_micro"]).all()
 
 
 def test_own_estimator_is_refused_in_one_line_when_it_cannot_be_a_head(data):
@@ -177,7 +194,41 @@ def test_own_estimator_is_refused_in_one_line_when_it_cannot_be_a_head(data):
     dataset, *_ = data
     with pytest.raises(ParameterError, match="LinearSVC has no predict_proba"):
         feasibility.analyze((dataset.X, dataset.Y), estimator=LinearSVC())
-    with pytest.raises(ParameterError, match="_BinaryOnly cannot fit a multiclass problem"):
-        feasibility.analyze((dataset.X, dataset.Y), estimator=_BinaryOnly())
+    with pytest.raises(ParameterError, match="_BinaryOnly cannot fit a multiclass problem on"):
+        _analyze((dataset.X, dataset.Y), estimator=_BinaryOnly())
     with pytest.raises(ParameterError, match="param_grid"):
         feasibility.analyze((dataset.X, dataset.Y), param_grid={"C": [1.0]})
+    from sklearn.neighbors import KNeighborsClassifier
+
+    with pytest.raises(ParameterError, match="'param_grid' parameter does not fit the KNeighbors"):
+        feasibility.analyze(
+            (dataset.X, dataset.Y), estimator=KNeighborsClassifier(), param_grid={"k": [1]}
+        )
+
+    class Local(_BinaryOnly):  # defined in a function: pickle cannot send it to a worker
+        pass
+
+    with pytest.raises(ParameterError, match="Local cannot be pickled"):
+        feasibility.analyze((dataset.X, dataset.Y), estimator=Local())
+
+
+def test_a_pandas_index_repeated_names_and_categories_are_read_as_a_csv_would_be():
+    frame = pd.DataFrame(
+        {
+            "x": [0.1, 0.5, 0.9, 0.3, 0.7],
+            "colour": pd.Categorical(list("uvuwu")),
+            1: [1, 0, 1, 0, 1],
+        },
+        index=pd.Index([10, 11, 12, 13, 14], name="id"),
+    )
+    frame["tags"] = pd.Categorical(["a|b", "b", "a", "a", "b"])
+    from feasibility.io.frames import dataset_from_frame
+
+    by_columns = dataset_from_frame(frame.assign(B=[1, 1, 0, 0, 1]), labels=[1, "B"])
+    assert by_columns.label_names == ("1", "B")
+    assert "id" not in by_columns.feature_names  # the index is not a feature
+    assert set(by_columns.feature_names) >= {"x", "colour=u", "colour=v", "colour=w"}
+    tagged = dataset_from_frame(frame.drop(columns=[1]), label_column="tags", label_sep="|")
+    assert tagged.label_names == ("a", "b") and tagged.Y.tolist()[0] == [1, 1]
+    repeated = pd.DataFrame([[0.1, 0.2, 1, 0], [0.3, 0.4, 0, 1]], columns=["x", "x", "A", "B"])
+    assert dataset_from_frame(repeated, labels=["A", "B"]).feature_names == ("x", "x.1")

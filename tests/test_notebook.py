@@ -26,13 +26,13 @@ def _texts(cell) -> str:
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
+    folder = tmp_path_factory.mktemp("notebook")
     client = nbclient.NotebookClient(
-        notebook,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path_factory.mktemp("notebook"))}},
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
     )
-    client.execute()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FEASIBILITY_CACHE", str(folder / "cache"))  # the kernel inherits it
+        client.execute()
     return notebook
 
 

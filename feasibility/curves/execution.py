@@ -114,7 +114,10 @@ def in_notebook() -> bool:
     if shell is None or "ipykernel" not in sys.modules:
         return False
     ipython = shell.get_ipython() if hasattr(shell, "get_ipython") else None
-    return ipython is not None and type(ipython).__name__ == "ZMQInteractiveShell"
+    # Jupyter's shell, or one built on it (Colab's, VS Code's)
+    return ipython is not None and any(
+        cls.__name__ == "ZMQInteractiveShell" for cls in type(ipython).__mro__
+    )
 
 
 def show_progress(requested: bool) -> bool:

@@ -141,10 +141,13 @@ def _measure(dataset, options: CurveOptions) -> LearningCurves:
     _check_dataset(dataset, options.folds)
     Y = np.ascontiguousarray(dataset.Y, dtype=np.uint8)
     _, _, labelset_counts = unique_rows(Y)
-    engine, notes = _choose_engine(options, len(labelset_counts))
+    engine, notes = _choose_engine(options, len(labelset_counts), dataset.X)
     dataset_hash = dataset.content_hash()
     key = cache_key(dataset_hash, options.experiment_dict(), engine)
-    cache_file = cache_path(options.cache_dir, dataset.name, key) if options.use_cache else None
+    # an estimator's repr does not pin its numbers (truncated reprs, edited classes, unseeded
+    # randomness): its curves are never cached
+    cached_ok = options.use_cache and options.estimator is None
+    cache_file = cache_path(options.cache_dir, dataset.name, key) if cached_ok else None
     cached = read_cache(cache_file, key) if cache_file is not None else None
     if cached is not None:
         # Repeat what the run warned about (constant labels, budget cuts): a cache hit
@@ -208,13 +211,14 @@ def _check_dataset(dataset, folds: int) -> None:
         )
 
 
-def _choose_engine(options: CurveOptions, n_labelsets: int):
+def _choose_engine(options: CurveOptions, n_labelsets: int, X=None):
     """Return the engine and, for ``engine="auto"``, a note saying which one it chose."""
     from ..engines import AUTO_TORCH_MIN_CLASSES, get_engine, torch_available
 
     if options.estimator is not None:
-        from ..engines.estimator_engine import EstimatorEngine
+        from ..engines.estimator_engine import EstimatorEngine, check_on_data
 
+        check_on_data(options.estimator, X)  # before any job: one line if it cannot
         return EstimatorEngine(options.estimator, options.param_grid), []
 
     engine = get_engine(

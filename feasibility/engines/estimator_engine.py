@@ -21,24 +21,34 @@ from ..errors import ParameterError
 from .sklearn_engine import EstimatorHead
 from .tuning import TunedFit, inner_folds
 
-__all__ = ["EstimatorEngine", "PerLabelHead", "check_estimator"]
+__all__ = ["EstimatorEngine", "PerLabelHead", "accepts_sparse", "check_estimator", "check_on_data"]
 
 #: Inner folds of the parameter search and of the out-of-fold probabilities.
 INNER_FOLDS = 3
 _EPS = 1e-15
 
 
-def check_estimator(estimator) -> None:
-    """Refuse, in one line, an estimator that cannot be both heads.
+def check_estimator(estimator, param_grid=None) -> list[dict]:
+    """Refuse, in one line, an estimator (or grid) that cannot be both heads.
 
     It must be a scikit-learn estimator (``get_params`` / ``clone``) with
-    ``predict_proba``, and fit a 3-class problem with one probability column per class.
+    ``predict_proba`` that can be sent to worker processes (pickled), and every entry of
+    ``param_grid`` must name its parameters. Whether it fits a multiclass problem on the
+    data is :func:`check_on_data`'s.
+
+    Returns
+    -------
+    list of dict
+        The parameter combinations to search (``[{}]`` without a grid).
 
     Raises
     ------
     ParameterError
     """
+    import pickle
+
     from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid
 
     name = type(estimator).__name__
     if not hasattr(estimator, "fit") or not hasattr(estimator, "get_params"):
@@ -51,18 +61,62 @@ def check_estimator(estimator) -> None:
             "(wrap it in sklearn.calibration.CalibratedClassifierCV, or pick a classifier "
             "that has it)."
         )
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 2))
-    y = np.repeat([0, 1, 2], 10)
     try:
-        proba = clone(estimator).fit(X, y).predict_proba(X)
-    except Exception as error:  # whatever the estimator raises: said in one line
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        pickle.dumps(estimator)
+    except Exception as error:  # any pickling failure: said in one line
         raise ParameterError(
-            f"The 'estimator' {name} cannot fit a multiclass problem ({first}); the powerset "
-            "head is one classifier over all labelsets."
+            f"The 'estimator' {name} cannot be pickled ({_first_line(error)}), so it cannot "
+            "run in the worker processes; define its class in an importable module."
         ) from None
-    if np.shape(proba) != (30, 3):
+    try:
+        candidates = list(ParameterGrid(param_grid)) if param_grid else [{}]
+        for params in candidates:
+            clone(estimator).set_params(**params)
+    except (TypeError, ValueError) as error:
+        raise ParameterError(
+            f"The 'param_grid' parameter does not fit the {name}: {_first_line(error)}"
+        ) from None
+    return candidates
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def accepts_sparse(estimator) -> bool:
+    """Whether the estimator takes a sparse X (scikit-learn's input tags; False if unknown)."""
+    try:
+        from sklearn.utils import get_tags
+
+        return bool(get_tags(estimator).input_tags.sparse)
+    except Exception:  # an estimator without tags: dense is the safe side
+        return False
+
+
+def check_on_data(estimator, X) -> None:
+    """Refuse, in one line, an estimator that cannot fit a 3-class problem on rows of ``X``.
+
+    The powerset head is one multiclass classifier; the check fits a clone on up to 60 of
+    the real rows (so a pipeline that selects columns sees the real columns), labelled
+    0, 1, 2 in turn.
+    """
+    from sklearn.base import clone
+
+    name = type(estimator).__name__
+    rows = X[: min(60, X.shape[0])]
+    if hasattr(rows, "toarray") and not accepts_sparse(estimator):
+        rows = rows.toarray()
+    y = np.arange(rows.shape[0]) % 3
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            proba = clone(estimator).fit(rows, y).predict_proba(rows)
+    except Exception as error:  # whatever the estimator raises: said in one line
+        raise ParameterError(
+            f"The 'estimator' {name} cannot fit a multiclass problem on this data "
+            f"({_first_line(error)}); the powerset head is one classifier over all labelsets."
+        ) from None
+    if np.shape(proba) != (rows.shape[0], 3):
         raise ParameterError(
             f"The 'estimator' {name} gave probabilities of shape {np.shape(proba)} for 3 "
             "classes; the powerset head needs one column per class."
@@ -76,10 +130,26 @@ class PerLabelHead:
     estimators: tuple
     n_params: int = 0  # not known for an arbitrary estimator
     converged: bool = True
+    dense: bool = False  # the estimator needs a dense X
 
     def predict_proba(self, X) -> np.ndarray:
         """Return the (n, n_labels) probability that each label is present."""
+        X = X.toarray() if self.dense and hasattr(X, "toarray") else X
         return np.column_stack([_positive(e, e.predict_proba(X)) for e in self.estimators])
+
+
+@dataclass(frozen=True, eq=False)
+class _Densified:
+    """A fitted estimator that needs a dense X, given a sparse one at prediction."""
+
+    estimator: object
+
+    @property
+    def classes_(self):
+        return self.estimator.classes_
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.estimator.predict_proba(X.toarray() if hasattr(X, "toarray") else X)
 
 
 def _positive(estimator, proba: np.ndarray) -> np.ndarray:
@@ -102,17 +172,10 @@ class EstimatorEngine:
     tunes = True
 
     def __init__(self, estimator, param_grid=None):
-        from sklearn.model_selection import ParameterGrid
-
-        check_estimator(estimator)
-        try:
-            self.candidates = list(ParameterGrid(param_grid)) if param_grid else [{}]
-        except (TypeError, ValueError) as error:
-            raise ParameterError(
-                f"The 'param_grid' parameter is not a parameter grid: {error}"
-            ) from None
+        self.candidates = check_estimator(estimator, param_grid)
         self.estimator = estimator
         self.param_grid = param_grid
+        self.dense = not accepts_sparse(estimator)
 
     @property
     def name(self) -> str:
@@ -127,6 +190,10 @@ class EstimatorEngine:
     def to_dict(self) -> dict:
         """Return the JSON-safe settings."""
         return {"name": self.name, "estimator": repr(self.estimator), "grid": repr(self.param_grid)}
+
+    def _input(self, X):
+        """``X`` as the estimator takes it: dense when it does not take sparse input."""
+        return X.toarray() if self.dense and hasattr(X, "toarray") else X
 
     def _fit(self, params: dict, X, y):
         from sklearn.base import clone
@@ -157,7 +224,7 @@ class EstimatorEngine:
 
     def tune_sigmoid(self, X, Y: np.ndarray, *, random_state: int):
         """One binary clone per column of ``Y``, each at the parameters its inner folds chose."""
-        Y = np.asarray(Y).astype(np.int64)
+        X, Y = self._input(X), np.asarray(Y).astype(np.int64)
         estimators, oof = [], np.zeros(Y.shape, dtype=np.float64)
         for j in range(Y.shape[1]):
             params, proba = self._search(X, Y[:, j], 2, random_state + j)
@@ -165,12 +232,13 @@ class EstimatorEngine:
             oof[:, j] = proba[:, 1]
         n = Y.shape[1]
         tuned = TunedFit(None, np.full(n, np.nan), np.zeros(n, dtype=bool), oof, True)
-        return PerLabelHead(tuple(estimators)), tuned
+        return PerLabelHead(tuple(estimators), dense=self.dense), tuned
 
     def tune_softmax(self, X, y: np.ndarray, *, n_classes: int, random_state: int, groups=None):
         """One multiclass clone over the ``n_classes`` class ids, its parameters searched."""
-        y = np.asarray(y).astype(np.int64)
+        X, y = self._input(X), np.asarray(y).astype(np.int64)
         params, proba = self._search(X, y, int(n_classes), random_state, groups)
-        head = EstimatorHead(self._fit(params, X, y), int(n_classes), 0, True)
+        fitted = self._fit(params, X, y)
+        head = EstimatorHead(_Densified(fitted) if self.dense else fitted, int(n_classes), 0, True)
         tuned = TunedFit(None, np.full(1, np.nan), np.zeros(1, dtype=bool), proba, True)
         return head, tuned

@@ -53,6 +53,7 @@ class NotApplicable(StrEnum):
     """Why an analytic criterion does not apply to this data."""
 
     CONSERVATIVE_R2 = "conservative_r2"  # the binding R^2 was assumed, not measured
+    OWN_ESTIMATOR = "own_estimator"  # the heads are the user's model, not logistic ones
     MANY_PREDICTORS = "many_predictors"  # predictors > MAX_PREDICTOR_SHARE x samples
 
 
@@ -155,8 +156,13 @@ def _from_reason(value: str | None) -> NotApplicable | None:
     return None if value is None else NotApplicable(value)
 
 
-def _applicability(source: R2Source, n_predictors: int, n_samples: int) -> NotApplicable | None:
-    """Why a criterion does not apply: an assumed R^2, or too many predictors per sample."""
+def _applicability(
+    source: R2Source, n_predictors: int, n_samples: int, engine: str = ""
+) -> NotApplicable | None:
+    """Why a criterion does not apply: the user's own model, an assumed R^2, or too many
+    predictors per sample."""
+    if engine.startswith("estimator-"):
+        return NotApplicable.OWN_ESTIMATOR
     if n_predictors > MAX_PREDICTOR_SHARE * n_samples:
         return NotApplicable.MANY_PREDICTORS
     if source == R2Source.CONSERVATIVE:
@@ -229,11 +235,12 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
     n_fit = int(curves.n_train_full)
     per_label, notes = _per_label(curves, p, n_fit, shrinkage)
     n_samples = int(getattr(curves, "n_samples", n_fit))
+    engine = str(getattr(curves, "engine", ""))
     sigmoid_n = binding = sigmoid_not_applicable = None
     if per_label:
         best = max(per_label, key=lambda entry: entry.result.n)
         sigmoid_n, binding = best.result.n, best.label
-        sigmoid_not_applicable = _applicability(best.r2_source, p, n_samples)
+        sigmoid_not_applicable = _applicability(best.r2_source, p, n_samples, engine)
 
     powerset = None
     source = R2Source.ADJUSTED
@@ -259,7 +266,7 @@ def analytic_sample_size(curves, *, shrinkage: float = 0.9) -> AnalyticSampleSiz
         powerset = pate_multinomial(
             shares=shares, n_parameters=p, overall_r2_cs=r2, shrinkage=shrinkage
         )
-        powerset_not_applicable = _applicability(source, p, n_samples)
+        powerset_not_applicable = _applicability(source, p, n_samples, engine)
     else:
         notes.append(FitNote(FitNoteCode.PATE_TOO_FEW_LABELSETS))
     for note in notes:

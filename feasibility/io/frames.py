@@ -27,13 +27,33 @@ def is_frame(data) -> bool:
     return module.startswith("pandas") and type(data).__name__ == "DataFrame"
 
 
-def _as_polars(frame, where: str) -> pl.DataFrame:
+def _as_polars(frame, where: str) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The frame in polars with unique column names, and the names as given."""
+    header = tuple(str(column) for column in frame.columns)
     if isinstance(frame, pl.DataFrame):
-        return frame
+        converted = frame
+    else:
+        # the index is not a feature (as a CSV's row-number column is not); repeated
+        # names are made unique first, as the CSV reader does
+        frame = frame.reset_index(drop=True)
+        frame.columns = _unique_names(list(header))
+        converted = _from_pandas(frame, where)
+    converted = converted.rename(
+        dict(zip(converted.columns, _unique_names(list(header)), strict=True))
+    )
+    # a categorical tag or feature column reads as its text
+    categorical = [
+        name
+        for name, dtype in converted.schema.items()
+        if dtype in (pl.Categorical, pl.Enum) or isinstance(dtype, pl.Categorical | pl.Enum)
+    ]
+    if categorical:
+        converted = converted.with_columns(pl.col(categorical).cast(pl.String))
+    return converted, header
+
+
+def _from_pandas(frame, where: str) -> pl.DataFrame:
     try:
-        # a plain index carries no information; a named one is a column of the data
-        if frame.index.name is not None:
-            frame = frame.reset_index()
         return pl.from_pandas(frame)
     except Exception as error:  # pyarrow's and polars' conversion errors vary by dtype
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -59,7 +79,7 @@ def dataset_from_frame(
     frame : pandas.DataFrame or polars.DataFrame
         One row per sample.
     labels : list of str or comma-separated str, optional
-        The label columns (0/1, bool, or yes/no-like values).
+        The label columns (0/1 or bool values).
     label_column : str, optional
         One column holding each row's labels, as lists of strings or as text split on
         ``label_sep`` (detected when not given). Default: a column named ``labels``.
@@ -73,7 +93,7 @@ def dataset_from_frame(
     Returns
     -------
     MultilabelDataset
-        Every other column is a feature.
+        Every other column is a feature; the index of a pandas frame is not one.
 
     Raises
     ------
@@ -90,11 +110,9 @@ def dataset_from_frame(
     where = f"DataFrame {name!r}"
     if isinstance(labels, str):
         labels = [part.strip() for part in labels.split(",") if part.strip()]
-    polars_frame = _as_polars(frame, where)
-    header = tuple(str(column) for column in polars_frame.columns)
-    polars_frame = polars_frame.rename(
-        dict(zip(polars_frame.columns, _unique_names(list(header)), strict=True))
-    )
+    elif labels is not None:
+        labels = [str(label) for label in labels]  # column names are compared as text
+    polars_frame, header = _as_polars(frame, where)
     table = Table(frame=polars_frame, header=header, line_of_row=None)
     try:
         return dataset_from_table(

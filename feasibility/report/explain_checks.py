@@ -220,6 +220,7 @@ _NOT_APPLICABLE = {
     "many_predictors": "the {p:,} predictors are more than a tenth of the {n:,} samples",
     "conservative_r2": "the data gave no usable R^2, so its number would only restate the "
     "conservative default R^2 it had to assume",
+    "own_estimator": "the heads are your own estimator, not the logistic models it sizes",
 }
 _UNPENALISED = (
     " Both analytic criteria assume an unpenalised maximum-likelihood model; the heads "

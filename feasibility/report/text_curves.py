@@ -266,6 +266,7 @@ def _crossover_line(pair: dict) -> str:
 _NOT_APPLICABLE_SHORT = {
     "many_predictors": "more predictors than a tenth of the samples",
     "conservative_r2": "its R^2 was assumed (the conservative default), not measured",
+    "own_estimator": "the heads are your own estimator, not logistic models",
 }
 
 
