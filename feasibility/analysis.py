@@ -131,6 +131,8 @@ def analyze(
     **decision_options
         ``memory_budget`` and ``min_positives`` of :func:`feasibility.run_analysis`.
 
+    The README and ``docs/quickstart.ipynb`` show it at work.
+
     Returns
     -------
     Analysis
@@ -141,14 +143,6 @@ def analyze(
         One line naming the file, column or row, for data that cannot be analysed.
     ParameterError
         For an option out of range, before any model is trained.
-
-    Examples
-    --------
-    >>> import feasibility
-    >>> analysis = feasibility.analyze("flags", curve_options={"folds": 2, "n_sizes": 2})
-    ... # doctest: +SKIP
-    >>> analysis.recommendation.formulation  # doctest: +SKIP
-    'sigmoid'
     """
     from .pipeline import run_analysis
 
@@ -160,12 +154,7 @@ def analyze(
         missing_labels=missing_labels,
         name=name,
     )
-    curve_options = dict(curve_options or {})
-    if progress is None:
-        progress = sys.stderr.isatty() or in_notebook()
-    curve_options.setdefault("progress", bool(progress))
-    if estimator is not None or param_grid is not None:
-        curve_options.update(estimator=estimator, param_grid=param_grid)
+    curve_options = _curve_options(curve_options, progress, estimator, param_grid)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -182,6 +171,17 @@ def analyze(
     finally:
         _show(caught)  # after the recording ends; what was noted before a failure is said
     return Analysis(result)
+
+
+def _curve_options(curve_options, progress, estimator, param_grid) -> dict:
+    """The learning curves' options with analyze's own: the progress bar and the estimator."""
+    curve_options = dict(curve_options or {})
+    if progress is None:
+        progress = sys.stderr.isatty() or in_notebook()
+    curve_options.setdefault("progress", bool(progress))
+    if estimator is not None or param_grid is not None:
+        curve_options.update(estimator=estimator, param_grid=param_grid)
+    return curve_options
 
 
 def _show(caught: list[warnings.WarningMessage]) -> None:
