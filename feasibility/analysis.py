@@ -20,11 +20,10 @@ from functools import cached_property
 from pathlib import Path
 
 from ._files import write_files_atomically
-from .curves.execution import in_notebook
 from .dataset import MultilabelDataset
 from .errors import DatasetError, FeasibilityWarning
 from .io.frames import dataset_from_frame, is_frame
-from .report.terminal import one_line
+from .report.terminal import warning_line
 from .result import AnalysisResult
 
 __all__ = ["Analysis", "analyze"]
@@ -81,7 +80,7 @@ def analyze(
     name: str | None = None,
     metric: str = "f1_micro",
     target_n: int | None = None,
-    progress: bool | None = None,
+    progress: bool = True,
     estimator=None,
     param_grid: dict | list | None = None,
     profile_options: dict | None = None,
@@ -114,9 +113,9 @@ def analyze(
         The headline metric of the verdict.
     target_n : int, optional
         The training size the verdict is for (default: the dataset's size).
-    progress : bool, optional
-        A progress bar while the learning curves run; default: in a terminal or a
-        Jupyter notebook, not when the output goes to a file.
+    progress : bool, default=True
+        A progress bar while the learning curves run, where someone watches: a
+        terminal, or a Jupyter notebook with ipywidgets; never into a file.
     estimator : scikit-learn classifier, optional
         Your own model for both heads instead of the built-in logistic regressions: one
         binary clone per label (sigmoid) and one multiclass clone over the labelsets
@@ -176,8 +175,7 @@ def analyze(
 def _curve_options(curve_options, progress, estimator, param_grid) -> dict:
     """The learning curves' options with analyze's own: the progress bar and the estimator."""
     curve_options = dict(curve_options or {})
-    if progress is None:
-        progress = sys.stderr.isatty() or in_notebook()
+    # shown only where someone watches (a terminal, a notebook): the curves' own rule
     curve_options.setdefault("progress", bool(progress))
     if estimator is not None or param_grid is not None:
         curve_options.update(estimator=estimator, param_grid=param_grid)
@@ -188,7 +186,7 @@ def _show(caught: list[warnings.WarningMessage]) -> None:
     """The analysis' notes as one line each (as the CLI prints them); other warnings as they were."""
     for message in caught:
         if issubclass(message.category, FeasibilityWarning):
-            print(f"feasibility: warning: {one_line(message.message)}", file=sys.stderr)
+            print(warning_line(message.message), file=sys.stderr)
         else:
             warnings.showwarning(
                 message.message, message.category, message.filename, message.lineno

@@ -24,7 +24,7 @@ from .profile import profile
 from .report.explain import checklist_json
 from .report.render import check_report_path, read_result, write_report
 from .report.result_json import curves_json
-from .report.terminal import one_line
+from .report.terminal import one_line, warning_line
 from .report.text_curves import curves_text
 from .report.text_dataset import dataset_text
 from .report.text_profile import profile_json, profile_text
@@ -285,7 +285,7 @@ def render(result_json: opt.ResultJsonArg, out: opt.RenderOutOpt = None) -> int:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings are notes for the user: one line, no source location."""
-    typer.echo(f"feasibility: warning: {one_line(message)}", err=True)
+    typer.echo(warning_line(message), err=True)
 
 
 def main(argv: list[str] | None = None) -> int:

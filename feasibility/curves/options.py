@@ -167,9 +167,9 @@ class CurveOptions:
                 "scheduler", OWNER, "None unless backend='dask'", self.scheduler
             )
         if self.estimator is not None:
-            from ..engines.estimator_engine import EstimatorEngine
+            from ..engines.estimator_engine import check_estimator
 
-            EstimatorEngine(self.estimator, self.param_grid)  # refuses a bad one now
+            check_estimator(self.estimator, self.param_grid)  # refuses a bad one now
         elif self.param_grid is not None:
             raise invalid_parameter("param_grid", OWNER, "None without an estimator", "a grid")
 

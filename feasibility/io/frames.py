@@ -45,7 +45,7 @@ def _as_polars(frame, where: str) -> tuple[pl.DataFrame, tuple[str, ...]]:
     categorical = [
         name
         for name, dtype in converted.schema.items()
-        if dtype in (pl.Categorical, pl.Enum) or isinstance(dtype, pl.Categorical | pl.Enum)
+        if dtype.base_type() in (pl.Categorical, pl.Enum)
     ]
     if categorical:
         converted = converted.with_columns(pl.col(categorical).cast(pl.String))

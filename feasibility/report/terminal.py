@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["one_line", "terminal_safe"]
+__all__ = ["one_line", "terminal_safe", "warning_line"]
 
 # C0 and C1 controls, DEL, and the bidirectional overrides that reorder displayed text
 # ("Trojan Source"); tab is kept, newline only when asked.
@@ -51,6 +51,17 @@ def terminal_safe(text: object, *, keep_newlines: bool = False) -> str:
     """
     pattern = _CONTROLS_BUT_NEWLINE if keep_newlines else _CONTROLS
     return pattern.sub(_escape, str(text))
+
+
+def warning_line(message: object) -> str:
+    """A warned note as the user sees it, from the CLI or ``analyze``: one prefixed line.
+
+    Examples
+    --------
+    >>> warning_line("label 'a'   is constant")
+    "feasibility: warning: label 'a' is constant"
+    """
+    return f"feasibility: warning: {one_line(message)}"
 
 
 def one_line(message: object) -> str:
