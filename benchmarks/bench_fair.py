@@ -313,6 +313,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-iter", type=int, default=1000, help="L-BFGS iterations of the independent fits"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("sklearn", "torch"),
+        default="sklearn",
+        help="the tool's engine (torch: Adam with early stopping, tuned on its validation rows)",
+    )
     args = parser.parse_args(argv)
     if not args.panel.is_dir():
         print(f"panel datasets not found at {args.panel}; nothing to benchmark.", file=sys.stderr)
@@ -328,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         dataset = load(args.panel / file_name, **options)
         start = time.perf_counter()
-        # every job at the full size (no budget cut); scikit-learn, the engine that tunes
+        # every job at the full size (no budget cut)
         curves = learning_curves(
             dataset,
             sizes=[1.0],
@@ -336,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
             repeats=args.repeats,
             seed=args.seed,
             jobs=args.jobs,
-            engine="sklearn",
+            engine=args.engine,
             budget=math.inf,
             use_cache=False,
             progress=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -141,9 +142,10 @@ def test_split_and_step_counts_follow_the_options():
     assert held_out.steps <= 3 * 3
 
 
-def test_default_batch_size_targets_about_32_steps_per_epoch():
+def test_default_batch_size_targets_16_steps_per_epoch_linear_and_32_with_hidden_layers():
     assert default_batch_size(10) == 16
-    assert default_batch_size(4096) == 128
+    assert default_batch_size(4096) == 256
+    assert default_batch_size(4096, (100,)) == 128
     assert default_batch_size(10_000_000) == 2048
 
 
@@ -279,7 +281,8 @@ def test_hidden_layers_learn_what_a_linear_head_cannot():
     mlp = TorchEngine(hidden_layer_sizes=(32,)).fit_softmax(
         X[train], y[train], n_classes=2, random_state=0
     )
-    assert accuracy_score(y[test], linear.predict_proba(X[test]).argmax(axis=1)) < 0.6
+    # a linear rule scores about 0.5 on XOR; on this sample scikit-learn's gets 0.565
+    assert accuracy_score(y[test], linear.predict_proba(X[test]).argmax(axis=1)) < 0.7
     assert accuracy_score(y[test], mlp.predict_proba(X[test]).argmax(axis=1)) > 0.9
 
 
@@ -341,39 +344,59 @@ def test_tuned_softmax_validates_whole_groups():
     assert tuning.oof_proba.shape == (len(tuning.oof_rows), 3)
 
 
+@dataclasses.dataclass(frozen=True)
 class _FakeHead:
     """A head whose validation loss is given: the tuning walk sees only that."""
 
-    def __init__(self, loss, weight_decay, initial_state):
-        self.best_validation_loss = loss
-        self.weight_decay = weight_decay
-        self.initial_state = initial_state
-        self.network = torch.nn.Linear(1, 1)
+    best_validation_loss: float
+    weight_decay: float
+    initial_state: object
+    network: torch.nn.Module = dataclasses.field(default_factory=lambda: torch.nn.Linear(1, 1))
+    optimizer_state: dict | None = None
 
     def predict_proba(self, X):
         return np.full((X.shape[0], 1), 0.5)
 
 
-def test_torch_tuning_walks_past_flat_steps_and_warm_starts():
-    from feasibility.engines.torch_tuning import tune_torch_head, weight_decay_for
+def _tune_on_losses(losses):
+    """Tune with fake heads whose validation loss at grid index i is ``losses[i]``; return
+    the tuning, the chosen head and (grid index, warm-started) of each fit in order."""
+    from feasibility.engines.torch_tuning import tune_torch_head
     from feasibility.engines.tuning import C_GRID
 
-    # flat (to 1e-5) near the prior, then better up to C = 10, then clearly worse
-    losses = [2.0, 2.00001, 2.0, 1.5, 1.2, 1.1, 1.0, 1.3, 1.4, 1.5]
     engine = TorchEngine(validation_fraction=0.25)
     n_fit = 30  # 40 rows, a quarter of them for validation
     seen = []
 
     def fit(stepped):
         index = int(np.argmin(np.abs(np.log(C_GRID * stepped.weight_decay * n_fit))))
-        seen.append(stepped)
+        seen.append((index, stepped.initial_state is not None))
         return _FakeHead(losses[index], stepped.weight_decay, stepped.initial_state)
 
     head, tuning = tune_torch_head(engine, fit, np.zeros((40, 1)), 40, random_state=0)
-    assert tuning.C[0] == 10.0 and not tuning.at_edge[0]
-    assert head.weight_decay == pytest.approx(weight_decay_for(10.0, n_fit))
-    assert len(seen) == 8  # stops one clear fall past the best, not at the first flat step
-    assert seen[0].initial_state is None and all(s.initial_state is not None for s in seen[1:])
+    return tuning, head, seen
+
+
+def test_torch_tuning_walks_up_past_flat_steps_with_warm_starts():
+    from feasibility.engines.torch_tuning import weight_decay_for
+
+    # from the start (C = 0.01, index 3): better, flat, better up to C = 100, then worse
+    losses = [2.0, 2.0, 2.0, 1.5, 1.2, 1.2, 1.1, 1.0, 1.3, 1.4]
+    tuning, head, seen = _tune_on_losses(losses)
+    assert tuning.C[0] == 100.0 and not tuning.at_edge[0]
+    assert head.weight_decay == pytest.approx(weight_decay_for(100.0, 30))
+    # one clear fall past the best ends the walk; a flat step does not
+    assert seen == [(3, False), (4, True), (5, True), (6, True), (7, True), (8, True)]
+
+
+def test_torch_tuning_goes_down_from_the_null_model_when_nothing_above_is_better():
+    losses = [2.0, 1.0, 1.2, 1.5, 1.6, 1.8, 1.9, 2.0, 2.0, 2.0]
+    tuning, _, seen = _tune_on_losses(losses)
+    assert tuning.C[0] == pytest.approx(1e-4) and not tuning.at_edge[0]
+    assert seen == [(3, False), (4, True), (2, False), (1, False), (0, False)]
+    # and at the grid's strongest penalty, the choice is flagged as at the edge
+    tuning, _, seen = _tune_on_losses([0.5, 1.0, 1.2, 1.5, 1.6, 1.8, 1.9, 2.0, 2.0, 2.0])
+    assert tuning.C[0] == pytest.approx(1e-5) and tuning.at_edge[0]
 
 
 def test_softmax_validation_loss_leaves_out_classes_without_fit_rows():
@@ -404,3 +427,19 @@ def test_torch_softmax_with_no_learnable_validation_row_is_still_judged():
     head, tuning = engine.tune_softmax(X, y, n_classes=20, random_state=0)
     assert np.isfinite(head.best_validation_loss)
     assert tuning.oof_rows.size == 5 and tuning.oof_proba.shape == (5, 20)
+
+
+def test_adams_moments_travel_with_a_head_to_the_next_fit_of_the_walk_only():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 5)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(np.int64) + (X[:, 1] > 0)
+    engine = TorchEngine(max_epochs=5)
+    head = engine.fit_softmax(X, y, n_classes=3, random_state=0)
+    moments = head.optimizer_state["state"]
+    assert {tuple(m["exp_avg"].shape) for m in moments.values()} == {(5, 3), (3,)}
+    warm = TorchEngine(max_epochs=5, weight_decay=1.0)
+    warm.initial_state = head
+    again = warm.fit_softmax(X, y, n_classes=3, random_state=0)
+    assert again.optimizer_state["param_groups"][0]["weight_decay"] == 1.0  # its own penalty
+    tuned, _ = engine.tune_softmax(X, y, n_classes=3, random_state=0)
+    assert tuned.optimizer_state is None  # the kept head does not carry them

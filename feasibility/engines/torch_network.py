@@ -1,10 +1,12 @@
 """The network behind the torch engine's heads: rows (dense or sparse CSR) in, one layer
-stack out, and :class:`TorchHead`, a fitted head that predicts probabilities."""
+stack out; :class:`TorchHead`, a fitted head that predicts probabilities; and the pieces
+of its training loop (Adam, a warm start, the validation loss)."""
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -152,6 +154,8 @@ class TorchHead:
     batch_size: int
     learning_rate: float
     fit_seconds: float
+    #: Adam's state at the kept weights (a later fit of the tuning path starts from it).
+    optimizer_state: dict | None = field(default=None, repr=False)
 
     def predict_proba(self, X) -> np.ndarray:
         """Return probabilities as float32: (n, L) independent sigmoids or (n, K) softmax rows.
@@ -191,3 +195,42 @@ class TorchHead:
             "learning_rate": float(self.learning_rate),
             "fit_seconds": float(self.fit_seconds),
         }
+
+
+def warm_start(network: _Network, optimizer: torch.optim.Optimizer, head: TorchHead) -> None:
+    """Start from ``head``'s weights and Adam moments, at this fit's step size and penalty.
+
+    Without the moments, Adam's first steps are about the step size on every weight
+    whatever the gradient: on enron's powerset they threw the network so far from the
+    previous optimum that the next penalty's fit needed 40 epochs to come back.
+    """
+    network.load_state_dict({k: v.detach().clone() for k, v in head.network.state_dict().items()})
+    if head.optimizer_state is None:
+        return
+    own = [(group["lr"], group["weight_decay"]) for group in optimizer.param_groups]
+    optimizer.load_state_dict(copy.deepcopy(head.optimizer_state))  # also sets lr and decay
+    for group, (learning_rate, weight_decay) in zip(optimizer.param_groups, own):
+        group["lr"], group["weight_decay"] = learning_rate, weight_decay
+
+
+def make_adam(groups: list[dict], learning_rate: float) -> torch.optim.Optimizer:
+    """Adam, fused where torch has a fused CPU kernel (2.4 and later).
+
+    On a linear head the optimiser is most of a step: enron's 1,001 x 753 softmax takes
+    7.5 ms a step with the per-parameter loop and 2.3 ms fused (one thread, batch 32).
+    """
+    try:
+        return torch.optim.Adam(groups, lr=learning_rate, fused=True)
+    except (RuntimeError, TypeError, ValueError):  # an older torch: no fused CPU Adam
+        return torch.optim.Adam(groups, lr=learning_rate)
+
+
+def mean_loss(network: nn.Module, batches: list, loss_fn) -> float:
+    """Row-weighted mean of ``loss_fn`` (a per-row mean) over the validation batches."""
+    network.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for inputs, target in batches:
+            total += float(loss_fn(network(inputs), target)) * len(target)
+            count += len(target)
+    return total / count

@@ -6,13 +6,13 @@ The torch engine already holds out a validation part of the training rows for ea
 stopping; the same rows choose the penalty. Its weight decay ``wd`` on the mean loss per
 row is the inverse penalty ``C = 1 / (wd * n_fit)`` of a logistic regression (``C * sum of
 losses + ||W||^2 / 2`` and ``mean loss + wd / 2 * ||W||^2`` have the same minimiser), so
-the grid is the scikit-learn engine's C grid expressed as weight decays. The walk goes up the
-grid from the strongest penalty, each fit starting from the weights of the one before (early
-stopping then ends it soon after it has moved to its own optimum), and stops one clear fall
-past the best validation loss (:class:`~feasibility.engines.tuning.PathWalk`: near the prior
-the losses are flat, and a flat step must not end the walk at the prior). The head
-kept is the one trained at the best penalty (on the fit rows, stopped early on the validation
-rows): there is no refit, because early stopping needs those rows.
+the grid is the scikit-learn engine's C grid expressed as weight decays. The search starts
+at C = 0.01 and goes up while no step falls clearly past the best validation loss
+(:class:`~feasibility.engines.tuning.PathWalk`'s rule), each fit starting from the weights
+of the best one so far (early stopping then ends it soon after it has moved to its own
+optimum); when no weaker penalty was better, it goes down, from the null model, while each
+step is better. The head kept is the one trained at the best penalty (on the fit rows, stopped
+early on the validation rows): there is no refit, because early stopping needs those rows.
 
 Unlike the scikit-learn engine, the sigmoid head shares one penalty across its labels (the
 network is trained as one model), and the thresholds are chosen on the validation rows only.
@@ -21,6 +21,7 @@ network is trained as one model), and the thresholds are chosen on the validatio
 from __future__ import annotations
 
 import copy as copy_module
+import dataclasses
 
 import numpy as np
 
@@ -67,24 +68,24 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
     if len(validation_rows) == 0:
         head = fit(engine)
         return head, None
-    walk = PathWalk(1)
-    best, state, last_index = None, None, 0
-    for index, C in enumerate(C_GRID):
-        last_index = index
-        stepped = replace_weight_decay(engine, weight_decay_for(C, len(fit_rows)))
-        stepped.initial_state = state
-        head = fit(stepped)
-        loss = head.best_validation_loss
-        if not np.isfinite(loss):
-            continue
-        state = {k: v.detach().clone() for k, v in head.network.state_dict().items()}
-        if walk.update(index, np.array([-loss * len(validation_rows)]))[0]:
-            best = head
-        if walk.done():
-            break
-    best_index = int(walk.best_index[0])
-    if best is None:  # no finite validation loss at any C: the last head, and its C
-        best, best_index = head, last_index
+    n_fit, n_validation = len(fit_rows), len(validation_rows)
+    heads: dict[int, object] = {}
+    losses: dict[int, float] = {}
+
+    def fit_at(index: int, best: int | None, from_best: bool) -> None:
+        """Train at grid ``index`` (from ``best``'s weights if ``from_best``); keep ``best``."""
+        stepped = replace_weight_decay(engine, weight_decay_for(C_GRID[index], n_fit))
+        if from_best and best is not None:
+            stepped.initial_state = heads[best]
+        for other in [k for k in heads if k != best]:
+            del heads[other]  # only the best so far is needed (imdb's head is 16 MB)
+        heads[index] = fit(stepped)
+        loss = heads[index].best_validation_loss
+        losses[index] = float(loss) if np.isfinite(loss) else np.inf
+
+    best_index = _search(fit_at, lambda index: losses[index], n_validation)
+    # Adam's moments served the warm starts; the head kept does not carry them
+    best = dataclasses.replace(heads[best_index], optimizer_state=None)
     proba = best.predict_proba(X[validation_rows])
     tuning = TunedFit(
         fit=None,
@@ -95,6 +96,48 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
         oof_rows=validation_rows,
     )
     return best, tuning
+
+
+#: Where the search starts: C = 0.01, two decades under scikit-learn's default. Above it
+#: the search walks up as the scikit-learn engine's does, each fit warm-started from a
+#: stronger penalty; the four strongest decades, where the loss is nearly the prior's, are
+#: tried only when nothing above beats the start.
+START_INDEX = int(np.flatnonzero(C_GRID == 0.01)[0])
+
+
+def _search(fit_at, loss_at, n_validation: int) -> int:
+    """Return the grid index of the best validation loss, searched from :data:`START_INDEX`.
+
+    Up the grid while no step falls clearly past the best (:class:`PathWalk`'s rule: a
+    flat step goes on), each fit warm-started from the best so far; if no weaker penalty
+    was better, down from the start while each step is better. The validation loss of
+    one network's shared penalty is unimodal in log C in practice, and starting above the
+    prior's flat decades trains half the heads a walk from the strongest penalty does
+    (enron: 3 instead of 6).
+    """
+    walk = PathWalk(1)
+    walk.best_index[0] = START_INDEX  # (the start stays best if no loss is finite)
+
+    def record(index: int) -> bool:
+        return bool(walk.update(index, np.array([-loss_at(index) * n_validation]))[0])
+
+    fit_at(START_INDEX, None, from_best=False)
+    record(START_INDEX)
+    for index in range(START_INDEX + 1, len(C_GRID)):
+        fit_at(index, int(walk.best_index[0]), from_best=True)
+        record(index)
+        if walk.declines[0] >= 1:
+            break
+    if int(walk.best_index[0]) == START_INDEX:
+        for index in range(START_INDEX - 1, -1, -1):
+            # from the null model: started from a weaker penalty's weights, early stopping
+            # ends a stronger penalty's fit on a plateau far from its own optimum
+            fit_at(index, int(walk.best_index[0]), from_best=False)
+            if not record(index):
+                break
+    if not np.isfinite(walk.best_ll[0]):  # no finite validation loss anywhere: the start
+        return START_INDEX
+    return int(walk.best_index[0])
 
 
 def replace_weight_decay(engine, weight_decay: float):
