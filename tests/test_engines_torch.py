@@ -358,13 +358,13 @@ class _FakeHead:
         return np.full((X.shape[0], 1), 0.5)
 
 
-def _tune_on_losses(losses):
+def _tune_on_losses(losses, hidden_layer_sizes=()):
     """Tune with fake heads whose validation loss at grid index i is ``losses[i]``; return
     the tuning, the chosen head and (grid index, warm-started) of each fit in order."""
     from feasibility.engines.torch_tuning import tune_torch_head
     from feasibility.engines.tuning import C_GRID
 
-    engine = TorchEngine(validation_fraction=0.25)
+    engine = TorchEngine(hidden_layer_sizes=hidden_layer_sizes, validation_fraction=0.25)
     n_fit = 30  # 40 rows, a quarter of them for validation
     seen = []
 
@@ -434,12 +434,47 @@ def test_adams_moments_travel_with_a_head_to_the_next_fit_of_the_walk_only():
     X = rng.normal(size=(300, 5)).astype(np.float32)
     y = (X[:, 0] > 0).astype(np.int64) + (X[:, 1] > 0)
     engine = TorchEngine(max_epochs=5)
+    assert engine.fit_softmax(X, y, n_classes=3, random_state=0).optimizer_state is None
+    engine.keeps_moments = True  # as the tuning path's copies
     head = engine.fit_softmax(X, y, n_classes=3, random_state=0)
     moments = head.optimizer_state["state"]
     assert {tuple(m["exp_avg"].shape) for m in moments.values()} == {(5, 3), (3,)}
-    warm = TorchEngine(max_epochs=5, weight_decay=1.0)
-    warm.initial_state = head
+    warm = TorchEngine(max_epochs=5, weight_decay=1.0, learning_rate=0.05)
+    warm.keeps_moments, warm.initial_state = True, head
     again = warm.fit_softmax(X, y, n_classes=3, random_state=0)
-    assert again.optimizer_state["param_groups"][0]["weight_decay"] == 1.0  # its own penalty
+    groups = again.optimizer_state["param_groups"]
+    assert groups[0]["weight_decay"] == 1.0 and groups[1]["weight_decay"] == 0.0  # its own
+    assert groups[0]["lr"] in (0.05, 0.005, 0.0005)  # its own step size (or its drops)
     tuned, _ = engine.tune_softmax(X, y, n_classes=3, random_state=0)
     assert tuned.optimizer_state is None  # the kept head does not carry them
+
+
+def test_the_torch_mlp_is_searched_from_the_weakest_penalty_with_fresh_fits():
+    # issue 11: --model mlp tunes its penalty on both engines, as scikit-learn's MLP is
+    # (a network is not convex: no warm starts, and noisy strong-penalty plateaus come last)
+    losses = [2.0, 2.0, 1.9, 1.5, 1.2, 1.0, 1.1, 1.1, 1.2, 1.3]
+    tuning, _, seen = _tune_on_losses(losses, hidden_layer_sizes=(8,))
+    assert tuning.C[0] == pytest.approx(1.0)
+    assert seen == [(9, False), (8, False), (7, False), (6, False), (5, False), (4, False)]
+
+
+def test_the_torch_mlp_tuning_runs_end_to_end_and_repeats_itself():
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(400, 2)).astype(np.float32)
+    y = ((X[:, 0] * X[:, 1]) > 0).astype(np.int64)
+    engine = TorchEngine(hidden_layer_sizes=(16,), max_epochs=30)
+    assert engine.tunes
+    head, tuning = engine.tune_softmax(X, y, n_classes=2, random_state=0)
+    again, tuning_again = engine.tune_softmax(X, y, n_classes=2, random_state=0)
+    assert tuning.oof_proba.shape == (len(tuning.oof_rows), 2)
+    assert head.n_params == 2 * 16 + 16 + 16 * 2 + 2  # the MLP, not a linear head
+    assert tuning.C[0] == tuning_again.C[0]  # same seed, same choice and same network
+    np.testing.assert_array_equal(head.predict_proba(X), again.predict_proba(X))
+
+
+def test_a_failed_start_is_never_warm_started_from():
+    # the start's training gave no finite validation loss: the next C starts afresh
+    losses = [2.0, 2.0, 2.0, np.inf, 1.2, 1.1, 1.0, 1.3, 1.4, 1.5]
+    tuning, _, seen = _tune_on_losses(losses)
+    assert tuning.C[0] == pytest.approx(10.0)
+    assert seen[:3] == [(3, False), (4, False), (5, True)]

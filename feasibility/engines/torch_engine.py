@@ -2,7 +2,7 @@
 
 The sigmoid head (one sigmoid per label, binary cross-entropy) and the softmax head (one
 softmax over class ids, cross-entropy) are the same network with the same optimiser, the
-same weight decay and the same tuning effort: Adam on minibatches, early stopping on the
+same search for the weight decay and the same tuning effort: Adam on minibatches, early stopping on the
 loss of a held-out validation part of the training data (the best weights are restored),
 and a cap on the number of epochs. Equal epochs would not be equal care: with rare
 positives a sigmoid head needs many more steps than a softmax head to leave its starting
@@ -120,14 +120,16 @@ class TorchEngine:
         L2 penalty ``weight_decay / 2 * ||W||^2`` on the weights (not the biases), added to
         the mean loss per row. The sigmoid loss of a row is summed over labels, so each
         label's sigmoid gets the same penalty as a one-vs-rest logistic regression would.
+        The plain fits use it; the tuned ones (:meth:`tune_sigmoid`, :meth:`tune_softmax`,
+        what the learning curves call) choose their own on the validation rows.
     patience : int, default=10
         Validation checks without an improvement of the validation loss of at least 1e-4
         before stopping. A check follows every epoch and, when an epoch is longer than
         32,768 rows, every 32,768 rows within it: on small data patience counts epochs
         (as scikit-learn's ``n_iter_no_change``), on large data confirming an optimum does
         not cost ``patience`` full passes. Every 3 checks without an improvement (at most
-        twice) training goes back to the best weights with a tenth of the step size; these
-        checks count towards the patience.
+        twice, and only while the patience lasts) training goes back to the best weights
+        with a tenth of the step size; these checks count towards the patience.
     validation_fraction : float, default=0.1
         Share of the training rows held out for early stopping, in [0, 1). 0 trains
         ``max_epochs`` epochs on every row and keeps the last weights.
@@ -214,11 +216,11 @@ class TorchEngine:
             "validation_fraction": self.validation_fraction,
         }
 
-    @property
-    def tunes(self) -> bool:
-        """Whether :meth:`tune_sigmoid` and :meth:`tune_softmax` choose the weight decay on
-        the validation rows (the linear model; the MLP keeps its weight decay)."""
-        return not self.hidden_layer_sizes
+    #: :meth:`tune_sigmoid` and :meth:`tune_softmax` choose the weight decay on the
+    #: validation rows, for the linear model and the MLP alike (as scikit-learn's MLP
+    #: ``alpha``, the weight decay of every layer is ``1 / (C * n_fit)``; the MLP is
+    #: searched as scikit-learn's, from the weakest penalty with fresh fits).
+    tunes = True
 
     def tune_sigmoid(self, X, Y: np.ndarray, *, random_state: int):
         """Fit the sigmoid head at the weight decay its validation rows choose.
@@ -346,6 +348,9 @@ class TorchEngine:
     #: moments (set only on the copies the tuning path makes, see
     #: :mod:`~feasibility.engines.torch_tuning`).
     initial_state: TorchHead | None = None
+    #: Whether the head keeps Adam's moments at its best weights for such a warm start
+    #: (twice the weights' memory: only the tuning path's copies do).
+    keeps_moments: bool = False
 
     def _split(
         self, n_rows: int, rng: np.random.Generator, groups=None
@@ -426,7 +431,8 @@ class TorchEngine:
                 if validation_loss < best_loss - _TOLERANCE:
                     best_loss, best_step, best_epoch, stale = validation_loss, steps, epoch, 0
                     best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
-                    best_moments = copy.deepcopy(optimizer.state_dict())
+                    if self.keeps_moments:
+                        best_moments = copy.deepcopy(optimizer.state_dict())
                 else:
                     stale += 1
                     if stale >= self.patience:

@@ -219,10 +219,25 @@ def make_adam(groups: list[dict], learning_rate: float) -> torch.optim.Optimizer
     On a linear head the optimiser is most of a step: enron's 1,001 x 753 softmax takes
     7.5 ms a step with the per-parameter loop and 2.3 ms fused (one thread, batch 32).
     """
-    try:
-        return torch.optim.Adam(groups, lr=learning_rate, fused=True)
-    except (RuntimeError, TypeError, ValueError):  # an older torch: no fused CPU Adam
-        return torch.optim.Adam(groups, lr=learning_rate)
+    return torch.optim.Adam(groups, lr=learning_rate, fused=_fused_adam_works() or None)
+
+
+_FUSED_ADAM: list[bool] = []  # the probe's answer, once per process
+
+
+def _fused_adam_works() -> bool:
+    """Whether a fused Adam step runs on CPU here: torch before 2.4 refuses it when the
+    optimiser is built, later versions check at the first step, so one step is probed."""
+    if not _FUSED_ADAM:
+        try:
+            weight = nn.Parameter(torch.zeros(2))
+            probe = torch.optim.Adam([weight], lr=0.1, fused=True)
+            weight.grad = torch.ones(2)
+            probe.step()
+            _FUSED_ADAM.append(True)
+        except (RuntimeError, TypeError, ValueError):
+            _FUSED_ADAM.append(False)
+    return _FUSED_ADAM[0]
 
 
 def mean_loss(network: nn.Module, batches: list, loss_fn) -> float:

@@ -42,7 +42,7 @@ def weight_decay_for(C: float, n_fit: int) -> float:
 
 
 def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=None):
-    """Fit a torch head at each weight decay of the grid, keep the best on validation.
+    """Search the grid's weight decays for the best validation loss; keep that head.
 
     Parameters
     ----------
@@ -75,15 +75,17 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
     def fit_at(index: int, best: int | None, from_best: bool) -> None:
         """Train at grid ``index`` (from ``best``'s weights if ``from_best``); keep ``best``."""
         stepped = replace_weight_decay(engine, weight_decay_for(C_GRID[index], n_fit))
-        if from_best and best is not None:
-            stepped.initial_state = heads[best]
+        stepped.keeps_moments = True
+        if from_best and best is not None and np.isfinite(losses[best]):
+            stepped.initial_state = heads[best]  # (never a head whose training failed)
         for other in [k for k in heads if k != best]:
             del heads[other]  # only the best so far is needed (imdb's head is 16 MB)
         heads[index] = fit(stepped)
         loss = heads[index].best_validation_loss
         losses[index] = float(loss) if np.isfinite(loss) else np.inf
 
-    best_index = _search(fit_at, lambda index: losses[index], n_validation)
+    search = _search_from_weakest if engine.hidden_layer_sizes else _search
+    best_index = search(fit_at, lambda index: losses[index], n_validation)
     # Adam's moments served the warm starts; the head kept does not carry them
     best = dataclasses.replace(heads[best_index], optimizer_state=None)
     proba = best.predict_proba(X[validation_rows])
@@ -126,7 +128,7 @@ def _search(fit_at, loss_at, n_validation: int) -> int:
     for index in range(START_INDEX + 1, len(C_GRID)):
         fit_at(index, int(walk.best_index[0]), from_best=True)
         record(index)
-        if walk.declines[0] >= 1:
+        if walk.declines[0] >= 1 or not np.isfinite(loss_at(index)):
             break
     if int(walk.best_index[0]) == START_INDEX:
         for index in range(START_INDEX - 1, -1, -1):
@@ -137,6 +139,23 @@ def _search(fit_at, loss_at, n_validation: int) -> int:
                 break
     if not np.isfinite(walk.best_ll[0]):  # no finite validation loss anywhere: the start
         return START_INDEX
+    return int(walk.best_index[0])
+
+
+def _search_from_weakest(fit_at, loss_at, n_validation: int) -> int:
+    """The MLP's search: from the weakest penalty towards stronger ones, every fit from a
+    fresh initialisation, one clear fall past the best ends it (as the scikit-learn MLP's,
+    :mod:`~feasibility.engines.mlp_tuning`: a network is not convex, strongly penalised
+    fits end on noisy plateaus, and a warm start would carry one C's training into the
+    next)."""
+    walk = PathWalk(1)
+    last = len(C_GRID) - 1
+    walk.best_index[0] = last
+    for index in range(last, -1, -1):
+        fit_at(index, int(walk.best_index[0]), from_best=False)
+        walk.update(index, np.array([-loss_at(index) * n_validation]))
+        if walk.declines[0] >= 1:
+            break
     return int(walk.best_index[0])
 
 
