@@ -9,9 +9,10 @@ losses + ||W||^2 / 2`` and ``mean loss + wd / 2 * ||W||^2`` have the same minimi
 the grid is the scikit-learn engine's C grid expressed as weight decays. The search starts
 at C = 0.01 and goes up while no step falls clearly past the best validation loss
 (:class:`~feasibility.engines.tuning.PathWalk`'s rule), each fit starting from the weights
-of the best one so far (early stopping then ends it soon after it has moved to its own
-optimum); when no weaker penalty was better, it goes down, from the null model, while each
-step is better. The head kept is the one trained at the best penalty (on the fit rows, stopped
+and Adam's moments of the best one so far (early stopping then ends it soon after it has
+moved to its own optimum); when no weaker penalty was better, it goes down, from the null
+model, while each step is better. An MLP is searched as the scikit-learn MLP is, from the
+weakest penalty towards stronger ones with a fresh fit at each. The head kept is the one trained at the best penalty (on the fit rows, stopped
 early on the validation rows): there is no refit, because early stopping needs those rows.
 
 Unlike the scikit-learn engine, the sigmoid head shares one penalty across its labels (the
