@@ -2,9 +2,9 @@
 
 The sigmoid head (one sigmoid per label, binary cross-entropy) and the softmax head (one
 softmax over class ids, cross-entropy) are the same network with the same optimiser, the
-same search for the weight decay and the same tuning effort: Adam on minibatches, early stopping on the
-loss of a held-out validation part of the training data (the best weights are restored),
-and a cap on the number of epochs. Equal epochs would not be equal care: with rare
+same search for the weight decay and the same tuning effort: Adam on minibatches, early
+stopping on the loss of a held-out validation part of the training data (the best weights
+are restored), and a cap on the number of epochs. Equal epochs would not be equal care: with rare
 positives a sigmoid head needs many more steps than a softmax head to leave its starting
 point, so each head trains until its own validation loss stops improving.
 

@@ -5,6 +5,7 @@ of its training loop (Adam, a warm start, the validation loss)."""
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -204,7 +205,7 @@ def warm_start(network: _Network, optimizer: torch.optim.Optimizer, head: TorchH
     whatever the gradient: on enron's powerset they threw the network so far from the
     previous optimum that the next penalty's fit needed 40 epochs to come back.
     """
-    network.load_state_dict({k: v.detach().clone() for k, v in head.network.state_dict().items()})
+    network.load_state_dict(head.network.state_dict())  # copied into the parameters
     if head.optimizer_state is None:
         return
     own = [(group["lr"], group["weight_decay"]) for group in optimizer.param_groups]
@@ -222,22 +223,18 @@ def make_adam(groups: list[dict], learning_rate: float) -> torch.optim.Optimizer
     return torch.optim.Adam(groups, lr=learning_rate, fused=_fused_adam_works() or None)
 
 
-_FUSED_ADAM: list[bool] = []  # the probe's answer, once per process
-
-
+@functools.cache
 def _fused_adam_works() -> bool:
-    """Whether a fused Adam step runs on CPU here: torch before 2.4 refuses it when the
-    optimiser is built, later versions check at the first step, so one step is probed."""
-    if not _FUSED_ADAM:
-        try:
-            weight = nn.Parameter(torch.zeros(2))
-            probe = torch.optim.Adam([weight], lr=0.1, fused=True)
-            weight.grad = torch.ones(2)
-            probe.step()
-            _FUSED_ADAM.append(True)
-        except (RuntimeError, TypeError, ValueError):
-            _FUSED_ADAM.append(False)
-    return _FUSED_ADAM[0]
+    """Whether a fused Adam step runs on CPU here (probed once per process): torch before
+    2.4 refuses it when the optimiser is built, later versions check at the first step."""
+    try:
+        weight = nn.Parameter(torch.zeros(2))
+        probe = torch.optim.Adam([weight], lr=0.1, fused=True)
+        weight.grad = torch.ones(2)
+        probe.step()
+    except (RuntimeError, TypeError, ValueError):
+        return False
+    return True
 
 
 def mean_loss(network: nn.Module, batches: list, loss_fn) -> float:

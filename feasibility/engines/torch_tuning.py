@@ -138,8 +138,6 @@ def _search(fit_at, loss_at, n_validation: int) -> int:
             fit_at(index, int(walk.best_index[0]), from_best=False)
             if not record(index):
                 break
-    if not np.isfinite(walk.best_ll[0]):  # no finite validation loss anywhere: the start
-        return START_INDEX
     return int(walk.best_index[0])
 
 

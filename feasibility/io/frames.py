@@ -30,17 +30,14 @@ def is_frame(data) -> bool:
 def _as_polars(frame, where: str) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """The frame in polars with unique column names, and the names as given."""
     header = tuple(str(column) for column in frame.columns)
+    names = _unique_names(list(header))  # repeated names made unique, as the CSV reader does
     if isinstance(frame, pl.DataFrame):
-        converted = frame
+        converted = frame.rename(dict(zip(frame.columns, names, strict=True)))
     else:
-        # the index is not a feature (as a CSV's row-number column is not); repeated
-        # names are made unique first, as the CSV reader does
+        # the index is not a feature (as a CSV's row-number column is not)
         frame = frame.reset_index(drop=True)
-        frame.columns = _unique_names(list(header))
+        frame.columns = names
         converted = _from_pandas(frame, where)
-    converted = converted.rename(
-        dict(zip(converted.columns, _unique_names(list(header)), strict=True))
-    )
     # a categorical tag or feature column reads as its text
     categorical = [
         name
