@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from feasibility.engines.base import Engine, FittedHead  # noqa: E402
 from feasibility.engines.torch_engine import TorchEngine, TorchHead, default_batch_size  # noqa: E402
+from feasibility.engines.torch_network import GATHER_ROWS, InputRows, SparseBatch, epoch_batches  # noqa: E402
 from feasibility.errors import DatasetError, ParameterError  # noqa: E402
 
 PANEL = Path(__file__).resolve().parents[2] / "shared" / "datasets"
@@ -264,9 +265,10 @@ def test_early_stopping_keeps_a_noise_model_near_the_prevalence():
     rng = np.random.default_rng(9)
     X = rng.normal(size=(400, 30)).astype(np.float32)
     Y = (rng.random((400, 2)) < [0.5, 0.2]).astype(np.uint8)  # independent of X
-    head = TorchEngine(max_epochs=200).fit_sigmoid(X, Y, random_state=0)
+    engine = TorchEngine(max_epochs=200)
+    head = engine.fit_sigmoid(X, Y, random_state=0)
     assert head.epochs < 200  # stopped on the validation loss, not on the cap
-    assert head.epochs - head.best_epoch >= 10 - 1  # ... after `patience` stale checks
+    assert head.epochs - head.best_epoch >= engine.patience - 1  # ... after `patience` checks
     X_new = rng.normal(size=(2000, 30)).astype(np.float32)
     mean_p = head.predict_proba(X_new).mean(axis=0)
     np.testing.assert_allclose(mean_p, Y.mean(axis=0), atol=0.06)
@@ -478,3 +480,33 @@ def test_a_failed_start_is_never_warm_started_from():
     tuning, _, seen = _tune_on_losses(losses)
     assert tuning.C[0] == pytest.approx(10.0)
     assert seen[:3] == [(3, False), (4, False), (5, True)]
+
+
+def _dense(batch, n_features: int) -> np.ndarray:
+    """A minibatch (dense tensor or SparseBatch) as a dense array."""
+    if not isinstance(batch, SparseBatch):
+        return batch.numpy()
+    indptr = batch.offsets.numpy()
+    shape = (len(indptr) - 1, n_features)
+    return sp.csr_matrix((batch.values.numpy(), batch.indices.numpy(), indptr), shape).toarray()
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("batch_size", [7, 1000, GATHER_ROWS + 5])
+def test_epoch_batches_are_the_rows_in_order_across_gathers(sparse, batch_size):
+    rng = np.random.default_rng(3)
+    n = 2 * GATHER_ROWS + 123  # more than one gather, a partial last batch
+    X = sp.random(n, 40, density=0.1, format="csr", random_state=3, dtype=np.float32)
+    X = X if sparse else X.toarray()
+    targets = torch.from_numpy(rng.integers(0, 5, n))
+    order = rng.permutation(n)[: n - 50]
+    expected = X[order].toarray() if sparse else X[order]
+    seen, first = 0, 0
+    for inputs, target in epoch_batches(InputRows(X), targets, order, batch_size):
+        rows = order[first : first + len(target)]
+        assert len(target) == min(batch_size, len(order) - first)
+        np.testing.assert_array_equal(_dense(inputs, 40), expected[first : first + len(target)])
+        np.testing.assert_array_equal(target.numpy(), targets.numpy()[rows])
+        first += len(target)
+        seen += 1
+    assert first == len(order)

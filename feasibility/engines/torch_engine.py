@@ -33,7 +33,15 @@ import torch.nn.functional as F
 
 from ..errors import DatasetError, invalid_parameter
 from .torch_network import PREDICT_ROWS as _PREDICT_ROWS
-from .torch_network import TorchHead, _Network, _Rows, make_adam, mean_loss, warm_start
+from .torch_network import (
+    InputRows,
+    TorchHead,
+    _Network,
+    epoch_batches,
+    make_adam,
+    mean_loss,
+    warm_start,
+)
 
 __all__ = ["TorchEngine", "TorchHead", "default_batch_size", "default_learning_rate"]
 
@@ -44,7 +52,7 @@ _TOLERANCE = 1e-4
 #: optimum often comes within an epoch or two; checking only once per epoch would spend
 #: ``patience`` whole epochs confirming it (10 x 100,000 rows on imdb).
 _CHECK_ROWS = 32_768
-#: Every this many validation checks without improvement, training goes back to the best
+#: After this many validation checks without improvement, training goes back to the best
 #: weights with Adam's learning rate times _LR_DROP_FACTOR, at most _LR_DROPS times. The
 #: checks after a drop still count towards the patience: a drop that finds nothing better
 #: does not buy another full patience (on enron's heads that was a third of the epochs).
@@ -122,14 +130,18 @@ class TorchEngine:
         label's sigmoid gets the same penalty as a one-vs-rest logistic regression would.
         The plain fits use it; the tuned ones (:meth:`tune_sigmoid`, :meth:`tune_softmax`,
         what the learning curves call) choose their own on the validation rows.
-    patience : int, default=10
+    patience : int, default=6
         Validation checks without an improvement of the validation loss of at least 1e-4
         before stopping. A check follows every epoch and, when an epoch is longer than
         32,768 rows, every 32,768 rows within it: on small data patience counts epochs
         (as scikit-learn's ``n_iter_no_change``), on large data confirming an optimum does
         not cost ``patience`` full passes. Every 3 checks without an improvement (at most
         twice, and only while the patience lasts) training goes back to the best weights
-        with a tenth of the step size; these checks count towards the patience.
+        with a tenth of the step size; these checks count towards the patience. The
+        default 6 is 3 checks at the step size and 3 at a tenth of it. A second drop, to
+        a hundredth (patience 10), bought almost nothing: on imdb's 30,000-row softmax 76
+        epochs instead of 5 for a validation loss of 4.783 instead of 4.787 and the same
+        test scores; on enron's tuned heads the same validation losses.
     validation_fraction : float, default=0.1
         Share of the training rows held out for early stopping, in [0, 1). 0 trains
         ``max_epochs`` epochs on every row and keeps the last weights.
@@ -155,7 +167,7 @@ class TorchEngine:
         batch_size: int | None = None,
         learning_rate: float | None = None,
         weight_decay: float = 1e-4,
-        patience: int = 10,
+        patience: int = 6,
         validation_fraction: float = 0.1,
     ):
         owner = "TorchEngine"
@@ -274,7 +286,7 @@ class TorchEngine:
         -------
         TorchHead
         """
-        rows = _Rows(X)
+        rows = InputRows(X)
         Y = np.asarray(Y)
         if Y.ndim != 2 or Y.shape[0] != rows.n_rows:
             raise DatasetError(
@@ -323,7 +335,7 @@ class TorchEngine:
             raise invalid_parameter(
                 "n_classes", "TorchEngine.fit_softmax", "an int >= 2", n_classes
             )
-        rows = _Rows(X)
+        rows = InputRows(X)
         y = np.asarray(y)
         if y.ndim != 1 or y.shape[0] != rows.n_rows:
             raise DatasetError(
@@ -416,15 +428,17 @@ class TorchEngine:
         while epoch < self.max_epochs and stale < self.patience:
             epoch += 1
             order = fit_rows[torch.randperm(len(fit_rows), generator=generator).numpy()]
-            for first in range(0, len(order), batch_size):
-                batch = order[first : first + batch_size]
+            n_batches = math.ceil(len(order) / batch_size)
+            for index, (inputs, target) in enumerate(
+                epoch_batches(rows, targets, order, batch_size)
+            ):
                 network.train()
                 optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(network(rows.take(batch)), targets[torch.from_numpy(batch)])
+                loss = loss_fn(network(inputs), target)
                 loss.backward()
                 optimizer.step()
                 steps += 1
-                end_of_epoch = first + batch_size >= len(order)
+                end_of_epoch = index == n_batches - 1
                 if not validation_batches or not (end_of_epoch or steps % check_every == 0):
                     continue
                 validation_loss = mean_loss(network, validation_batches, loss_fn)
