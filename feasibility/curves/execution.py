@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 
 from ..errors import ParameterError
 from .jobs import Task, run_job
 
 __all__ = ["ProgressBar", "make_executor"]
+
+#: The start of loky's warning when it replaces a worker (see :meth:`_LokyExecutor.map`).
+_WORKER_RESTART = "A worker stopped while some jobs were given to the executor"
 
 
 class _LokyExecutor:
@@ -45,7 +49,12 @@ class _LokyExecutor:
         from joblib import delayed
 
         X, Y, engine = self._data
-        yield from self._parallel(delayed(run_job)(X, Y, task, engine) for task in tasks)
+        with warnings.catch_warnings():
+            # loky retires a worker whose memory grew by 300 MB (a large powerset head on
+            # imdb) once its job is done, starts another and warns; no job is lost and the
+            # user has nothing to act on
+            warnings.filterwarnings("ignore", message=_WORKER_RESTART, category=UserWarning)
+            yield from self._parallel(delayed(run_job)(X, Y, task, engine) for task in tasks)
 
 
 class _DaskExecutor:
