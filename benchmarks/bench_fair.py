@@ -18,8 +18,10 @@ powersets' subset accuracy (argmax). A powerset is thresholded on its label marg
 scored with scikit-learn's metrics.
 
 Prints per dataset a table (head x metric: tool mean over the runs, independent mean,
-absolute difference, within TOLERANCE or not, and how often both chose the same C), the
-seconds of each side, and a last line with the count within TOLERANCE and the largest gap.
+absolute difference, within TOLERANCE or not, how often both chose the same C, and with
+``--inner-seeds K`` how far apart the means of K references differing only in the shuffle
+of their inner folds are: the reference's own noise, which the independent mean averages),
+the seconds of each side, and a last line with the count within TOLERANCE and the largest gap.
 
 Run ``python benchmarks/bench_fair.py`` (``--help`` for options).
 """
@@ -52,6 +54,8 @@ THRESHOLDS = np.round(np.arange(1, 50) * 0.02, 2)
 INNER_FOLDS = 3
 PRUNE_MIN_COUNT = 2
 TOLERANCE = 0.02
+#: Offset of the inner folds' seed between two ``--inner-seeds`` of the reference.
+INNER_SEED_STEP = 500
 
 
 # -- the independent side: scikit-learn only -----------------------------------------------------
@@ -218,11 +222,19 @@ def independent_run(X, Y, train, test, *, C_grid, random_state: int, max_iter: i
 
 
 def independent(
-    dataset, *, folds: int, repeats: int, seed: int, C_grid, jobs: int, max_iter: int
+    dataset,
+    *,
+    folds: int,
+    repeats: int,
+    seed: int,
+    C_grid,
+    jobs: int,
+    max_iter: int,
+    inner_seed: int = 0,
 ) -> list[dict]:
     """One :func:`independent_run` per outer run of ``outer_splits`` (the tool's folds),
     on the first ``n`` training rows with ``n`` the smallest training part (the tool's
-    full size)."""
+    full size); ``inner_seed`` reshuffles only the reference's own inner folds."""
     from joblib import Parallel, delayed
 
     from feasibility.curves.splits import outer_splits
@@ -239,7 +251,7 @@ def independent(
             train[:n_full],
             test,
             C_grid=C_grid,
-            random_state=seed * 1000 + run,
+            random_state=seed * 1000 + run + INNER_SEED_STEP * inner_seed,
             max_iter=max_iter,
         )
         for run, (_, _, train, test) in enumerate(splits)
@@ -249,24 +261,28 @@ def independent(
 # -- the comparison ------------------------------------------------------------------------------
 
 
-def compare(curves, runs: list[dict]) -> list[dict]:
-    """One row per head and metric: both means over the runs, the gap, the C agreement."""
+def compare(curves, runs_per_seed: list[list[dict]]) -> list[dict]:
+    """One row per head and metric: the tool's mean over the runs, the reference's (its mean
+    over the inner seeds, and how far apart the seeds' means are), the gap, the C agreement
+    (with the first seed's reference)."""
     rows = []
     for head in HEADS:
         curve = curves.curves[head]
         tool_C = curve.tuning.C[:, 0, :]
-        own_C = np.array([np.atleast_1d(run[head][1]) for run in runs], dtype=float)
+        own_C = np.array([np.atleast_1d(run[head][1]) for run in runs_per_seed[0]], dtype=float)
         both = np.isfinite(tool_C) & np.isfinite(own_C)
         same_C = int(np.sum(np.isclose(tool_C, own_C) & both))
         for metric in METRICS:
             tool = float(np.nanmean(curve.scores[metric][:, 0]))
-            own = float(np.mean([run[head][0][metric] for run in runs]))
+            per_seed = [np.mean([run[head][0][metric] for run in runs]) for runs in runs_per_seed]
+            own = float(np.mean(per_seed))
             rows.append(
                 {
                     "head": head,
                     "metric": metric,
                     "tool": tool,
                     "independent": own,
+                    "seed_spread": float(np.max(per_seed) - np.min(per_seed)),
                     "gap": abs(tool - own),
                     "within": abs(tool - own) <= TOLERANCE,
                     "same_C": same_C,
@@ -280,13 +296,14 @@ def _print_rows(rows: list[dict], tool_seconds: float, own_seconds: float) -> No
     print(f"  seconds: tool {tool_seconds:.1f}, independent {own_seconds:.1f}")
     print(
         f"  {'head':16} {'metric':16} {'tool':>7} {'indep.':>7} {'|diff|':>7} "
-        f"{'<=' + str(TOLERANCE):>6} {'same C':>8}"
+        f"{'<=' + str(TOLERANCE):>6} {'same C':>8} {'seeds':>6}"
     )
     for row in rows:
         same = f"{row['same_C']}/{row['n_C']}"
         print(
             f"  {row['head']:16} {row['metric']:16} {row['tool']:7.4f} {row['independent']:7.4f} "
-            f"{row['gap']:7.4f} {'yes' if row['within'] else 'NO':>6} {same:>8}"
+            f"{row['gap']:7.4f} {'yes' if row['within'] else 'NO':>6} {same:>8} "
+            f"{row['seed_spread']:6.4f}"
         )
 
 
@@ -319,6 +336,13 @@ def main(argv: list[str] | None = None) -> int:
         default="sklearn",
         help="the tool's engine (torch: Adam with early stopping, tuned on its validation rows)",
     )
+    parser.add_argument(
+        "--inner-seeds",
+        type=int,
+        default=2,
+        help="reference runs with differently shuffled inner folds, averaged (the 'seeds' "
+        "column: how far apart their means are)",
+    )
     args = parser.parse_args(argv)
     if not args.panel.is_dir():
         print(f"panel datasets not found at {args.panel}; nothing to benchmark.", file=sys.stderr)
@@ -350,18 +374,25 @@ def main(argv: list[str] | None = None) -> int:
         tool_seconds = time.perf_counter() - start
         C_grid = curves.curves["sigmoid"].tuning.C_grid
         start = time.perf_counter()
-        runs = independent(
-            dataset,
-            folds=args.folds,
-            repeats=args.repeats,
-            seed=args.seed,
-            C_grid=C_grid,
-            jobs=args.jobs,
-            max_iter=args.max_iter,
-        )
+        runs_per_seed = [
+            independent(
+                dataset,
+                folds=args.folds,
+                repeats=args.repeats,
+                seed=args.seed,
+                C_grid=C_grid,
+                jobs=args.jobs,
+                max_iter=args.max_iter,
+                inner_seed=inner_seed,
+            )
+            for inner_seed in range(args.inner_seeds)
+        ]
         own_seconds = time.perf_counter() - start
-        rows = compare(curves, runs)
-        print(f"\n{name}: {len(runs)} runs, C from {C_grid.min():g} to {C_grid.max():g}")
+        rows = compare(curves, runs_per_seed)
+        print(
+            f"\n{name}: {len(runs_per_seed[0])} runs x {args.inner_seeds} inner seeds of the "
+            f"reference, C from {C_grid.min():g} to {C_grid.max():g}"
+        )
         _print_rows(rows, tool_seconds, own_seconds)
         for row in rows:
             row["dataset"] = name
