@@ -428,17 +428,16 @@ class TorchEngine:
         while epoch < self.max_epochs and stale < self.patience:
             epoch += 1
             order = fit_rows[torch.randperm(len(fit_rows), generator=generator).numpy()]
-            n_batches = math.ceil(len(order) / batch_size)
-            for index, (inputs, target) in enumerate(
-                epoch_batches(rows, targets, order, batch_size)
-            ):
+            last_batch = math.ceil(len(order) / batch_size) - 1
+            batches = epoch_batches(rows, targets, order, batch_size)
+            for index, (inputs, target) in enumerate(batches):
                 network.train()
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(network(inputs), target)
                 loss.backward()
                 optimizer.step()
                 steps += 1
-                end_of_epoch = index == n_batches - 1
+                end_of_epoch = index == last_batch
                 if not validation_batches or not (end_of_epoch or steps % check_every == 0):
                     continue
                 validation_loss = mean_loss(network, validation_batches, loss_fn)
