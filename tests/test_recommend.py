@@ -467,12 +467,51 @@ def test_recommend_budget_cut_largest_size_uses_fitted_curves_with_a_note(toy_pr
     where = _compared_at(rec)
     assert "fitted curves at 80" in where and "not every formulation was measured at 80" in where
     texts = [note_text(note) for note in _json(rec)["notes"]]  # the JSON keeps the codes
-    assert sum("was not run for every formulation" in text for text in texts) == 1
+    assert sum("not every formulation was measured at 80" in text for text in texts) == 1
     # without fits: the largest size that every formulation reached, said so in a note
     with pytest.warns(FeasibilityWarning, match="compared at 40"):
         rec = recommend(toy_profile, curves, None)
     assert rec.train_size == 40 and rec.per_metric["f1_micro"].deciding.basis == "measured"
     assert "measured at 40 training samples" in _compared_at(rec)
+
+
+def test_recommend_budget_cut_to_too_few_runs_uses_the_fitted_curves(toy_profile):
+    # the budget left runs 0 and 1 of 5 at the largest size for the powerset: measured, those
+    # two could never decide; the fitted curves (over every run) can, and say why they are used
+    curves = _cut(_curves(BETTER, WORSE), "powerset", slice(2, None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        fits = fit_curves(curves, n_bootstrap=50)
+        rec = recommend(toy_profile, curves, fits)
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.basis == "extrapolated" and c.train_size == 80 and c.n_source_runs == 5
+    assert rec.formulation == "powerset" and not rec.too_close_to_call
+    where = _compared_at(rec)
+    assert "only 2 of 5 runs measured every formulation at 80, fewer than the 3" in where
+    texts = [note_text(note) for note in _json(rec)["notes"]]
+    assert sum("only 2 of 5 runs measured every formulation at 80" in t for t in texts) == 1
+    # three paired runs can decide: measured, as without a cut
+    curves = _cut(_curves(BETTER, WORSE), "powerset", slice(3, None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        rec = recommend(toy_profile, curves, fit_curves(curves, n_bootstrap=50))
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.basis == "measured" and c.n_runs == 3 and c.train_size == 80
+
+
+def test_recommend_two_runs_by_design_are_compared_where_measured(toy_profile):
+    # a user who asked for 2 runs in all has no cut: the largest size stays measured
+    curves = _curves(BETTER[:2], WORSE[:2])
+    curves = dataclasses.replace(
+        curves,
+        runs=curves.runs[:2],
+        curves={**curves.curves, "sigmoid": _curve("sigmoid", SIGMOID_LAST[:2])},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FeasibilityWarning)
+        rec = recommend(toy_profile, curves, fit_curves(curves, n_bootstrap=50))
+    c = rec.per_metric["f1_micro"].comparisons["powerset"]
+    assert c.basis == "measured" and c.n_runs == 2 and c.train_size == 80
 
 
 # ---- untestable differences --------------------------------------------------------------

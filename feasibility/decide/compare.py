@@ -36,6 +36,7 @@ from .codes import (
     Untestable,
     VerdictCode,
 )
+from .options import MIN_PAIRED_RUNS
 from .results import Comparison
 
 __all__ = [
@@ -81,9 +82,10 @@ def plan(curves, fits, formulations: list[str], metric: str, target_n: int) -> P
     Above the dataset's size the fitted curves are compared at ``target_n``, up to the
     horizon (``HORIZON`` x the largest training size); beyond it nothing is. Otherwise
     the scores measured at the largest training size at or below
-    ``min(target_n, n_train_full)`` are compared; when that size was not run for every
-    formulation (a budget cut), the fitted curves are compared at that bound instead
-    (or, without fits, the largest size below it that has paired runs).
+    ``min(target_n, n_train_full)`` are compared; when a budget cut left fewer paired
+    runs there than :data:`MIN_PAIRED_RUNS` (too few to decide), the fitted curves are
+    compared at that bound instead (or, without fits, the largest size below it that has
+    two paired runs).
     """
     n = int(curves.n_samples)
     largest = int(curves.n_train_full)
@@ -139,18 +141,22 @@ def plan(curves, fits, formulations: list[str], metric: str, target_n: int) -> P
         return Plan(Basis.MEASURED, size, index, Place(code, values), note)
 
     index = int(eligible[-1])
-    if _paired_runs(curves, formulations, metric, index) >= 2:
+    paired = _paired_runs(curves, formulations, metric, index)
+    n_runs = int(curves.curves["sigmoid"].scores[metric].shape[0])
+    # A budget cut that left fewer paired runs than can decide: those runs could only ever
+    # say "no detectable difference", while the fitted curves draw on every run.
+    too_few = paired < min(MIN_PAIRED_RUNS, n_runs)
+    if paired >= 2 and not (have_fits and too_few):
         return measured(index)
     size = int(sizes[index])
     if have_fits:
+        cut = {"cut_size": size, "paired_runs": paired, "n_runs": n_runs}
         return Plan(
             Basis.EXTRAPOLATED,
             bound,
             None,
-            Place(
-                PlaceCode.FITTED_SIZE_CUT, {"train_size": bound, "cut_size": size, "n_samples": n}
-            ),
-            note=Note(NoteCode.SIZE_CUT_FITTED, {"cut_size": size, "train_size": bound}),
+            Place(PlaceCode.FITTED_SIZE_CUT, {"train_size": bound, "n_samples": n, **cut}),
+            note=Note(NoteCode.SIZE_CUT_FITTED, {"train_size": bound, **cut}),
         )
     for earlier in range(index - 1, -1, -1):
         if _paired_runs(curves, formulations, metric, earlier) >= 2:

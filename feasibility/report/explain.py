@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 from .._json import float_or_nan, json_int
 from ..decide.codes import NoteCode
+from ..decide.options import MIN_PAIRED_RUNS
 from ..notes import register_note_texts
 from .explain_checks import item_texts
 from .explain_notes import note_text
@@ -83,8 +84,8 @@ def place_text(place: Mapping | None) -> str:
         )
     if code == "fitted_size_cut":
         return (
-            f"read from the fitted curves at {size:,} training samples (not every formulation was "
-            f"measured at {place['cut_size']:,}; the dataset has {place['n_samples']:,})"
+            f"read from the fitted curves at {size:,} training samples ({_cut_runs(place)}; "
+            f"the dataset has {place['n_samples']:,})"
         )
     if code == "measured_at_target":
         return f"measured at {size:,} training samples"
@@ -115,14 +116,27 @@ def _untestable_text(code: str, n_runs: int, difference) -> str:
     return code or ""
 
 
+def _cut_runs(values: Mapping) -> str:
+    """What the budget cut at a size: a formulation never measured there, or too few runs
+    measuring every formulation to decide (older report JSON has no run counts)."""
+    cut, paired = values["cut_size"], values.get("paired_runs")
+    if not paired:
+        return f"not every formulation was measured at {cut:,}"
+    return (
+        f"only {paired} of {values['n_runs']} runs measured every formulation at {cut:,}, "
+        f"fewer than the {MIN_PAIRED_RUNS} a verdict needs"
+    )
+
+
 def decision_note_text(note: Mapping) -> str:
     """The sentence of one note of the decision stage (also its warning's message)."""
     code = note["code"]
     if code == "size_cut_fitted":
         return (
-            f"The training size {note['cut_size']:,} was not run for every formulation (cut by the time "
-            f"budget), so the formulations were compared on their fitted curves at "
-            f"{note['train_size']:,} training samples instead of on measured scores."
+            f"The time budget cut a training size ({_cut_runs(note)}), "
+            f"so the formulations were compared on their fitted curves at "
+            f"{note['train_size']:,} training samples, which draw on every run, instead of on "
+            f"measured scores."
         )
     if code == "size_cut_earlier":
         return (
