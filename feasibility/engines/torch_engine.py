@@ -429,16 +429,15 @@ class TorchEngine:
         while epoch < self.max_epochs and stale < self.patience:
             epoch += 1
             order = fit_rows[torch.randperm(len(fit_rows), generator=generator).numpy()]
-            last_batch = math.ceil(len(order) / batch_size) - 1
             batches = epoch_batches(rows, targets, order, batch_size)
-            for index, (inputs, target) in enumerate(batches):
+            for count, (inputs, target) in enumerate(batches, start=1):
                 network.train()
                 optimizer.zero_grad(set_to_none=True)
                 loss = loss_fn(network(inputs), target)
                 loss.backward()
                 optimizer.step()
                 steps += 1
-                end_of_epoch = index == last_batch
+                end_of_epoch = count * batch_size >= len(order)
                 if not validation_batches or not (end_of_epoch or steps % check_every == 0):
                     continue
                 validation_loss = mean_loss(network, validation_batches, loss_fn)

@@ -69,7 +69,7 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
     if len(validation_rows) == 0:
         head = fit(engine)
         return head, None
-    n_fit, n_validation = len(fit_rows), len(validation_rows)
+    n_fit = len(fit_rows)
     heads: dict[int, object] = {}
     losses: dict[int, float] = {}
 
@@ -86,7 +86,7 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
         losses[index] = float(loss) if np.isfinite(loss) else np.inf
 
     search = _search_from_weakest if engine.hidden_layer_sizes else _search
-    best_index = search(fit_at, lambda index: losses[index], n_validation)
+    best_index = search(fit_at, lambda index: losses[index])
     # Adam's moments served the warm starts; the head kept does not carry them
     best = dataclasses.replace(heads[best_index], optimizer_state=None)
     proba = best.predict_proba(X[validation_rows])
@@ -108,7 +108,7 @@ def tune_torch_head(engine, fit, X, n_rows: int, *, random_state: int, groups=No
 START_INDEX = int(np.flatnonzero(C_GRID == 0.01)[0])
 
 
-def _search(fit_at, loss_at, n_validation: int) -> int:
+def _search(fit_at, loss_at) -> int:
     """Return the grid index of the best validation loss, searched from :data:`START_INDEX`.
 
     Up the grid while no step falls clearly past the best (:class:`PathWalk`'s rule: a
@@ -120,15 +120,11 @@ def _search(fit_at, loss_at, n_validation: int) -> int:
     """
     walk = PathWalk(1)
     walk.best_index[0] = START_INDEX  # (the start stays best if no loss is finite)
-
-    def record(index: int) -> bool:
-        return bool(walk.update(index, np.array([-loss_at(index) * n_validation]))[0])
-
     fit_at(START_INDEX, None, from_best=False)
-    record(START_INDEX)
+    _record(walk, START_INDEX, loss_at(START_INDEX))
     for index in range(START_INDEX + 1, len(C_GRID)):
         fit_at(index, int(walk.best_index[0]), from_best=True)
-        record(index)
+        _record(walk, index, loss_at(index))
         if walk.declines[0] >= 1 or not np.isfinite(loss_at(index)):
             break
     if int(walk.best_index[0]) == START_INDEX:
@@ -136,12 +132,19 @@ def _search(fit_at, loss_at, n_validation: int) -> int:
             # from the null model: started from a weaker penalty's weights, early stopping
             # ends a stronger penalty's fit on a plateau far from its own optimum
             fit_at(index, int(walk.best_index[0]), from_best=False)
-            if not record(index):
+            if not _record(walk, index, loss_at(index)):
                 break
     return int(walk.best_index[0])
 
 
-def _search_from_weakest(fit_at, loss_at, n_validation: int) -> int:
+def _record(walk: PathWalk, index: int, loss: float) -> bool:
+    """Record the validation loss at grid ``index`` (as a likelihood: PathWalk's fall
+    tolerance is relative, so the mean per row ranks as the sum would); return whether it
+    is the best so far."""
+    return bool(walk.update(index, np.array([-loss]))[0])
+
+
+def _search_from_weakest(fit_at, loss_at) -> int:
     """The MLP's search: from the weakest penalty towards stronger ones, every fit from a
     fresh initialisation, one clear fall past the best ends it (as the scikit-learn MLP's,
     :mod:`~feasibility.engines.mlp_tuning`: a network is not convex, strongly penalised
@@ -152,7 +155,7 @@ def _search_from_weakest(fit_at, loss_at, n_validation: int) -> int:
     walk.best_index[0] = last
     for index in range(last, -1, -1):
         fit_at(index, int(walk.best_index[0]), from_best=False)
-        walk.update(index, np.array([-loss_at(index) * n_validation]))
+        _record(walk, index, loss_at(index))
         if walk.declines[0] >= 1:
             break
     return int(walk.best_index[0])
