@@ -23,6 +23,8 @@ DATA_SUFFIXES = (
 )
 #: Load options for files that cannot say themselves which columns are labels.
 PANEL_OPTIONS = {"flags.csv": "--labels-last 7"}
+#: Files in the panel folder that are not multilabel datasets (its README says what they are).
+PANEL_NOT_DATASETS = {"lcdb_curves.parquet"}
 BENCHMARKS = (
     "bench_analyze",
     "bench_load",
@@ -114,7 +116,11 @@ def panel(c, folder=str(PANEL), out=str(REPORTS / "panel"), options=""):
     from feasibility.report.index import error_row, index_markdown, index_row, write_index
 
     folder_path, out_path = Path(folder), Path(out)
-    files = sorted(p for p in folder_path.iterdir() if p.name.lower().endswith(DATA_SUFFIXES))
+    files = sorted(
+        p
+        for p in folder_path.iterdir()
+        if p.name.lower().endswith(DATA_SUFFIXES) and p.name not in PANEL_NOT_DATASETS
+    )
     if not files:
         raise Exit(f"no dataset files ({', '.join(DATA_SUFFIXES)}) in {folder_path}", code=1)
     rows = []

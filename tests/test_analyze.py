@@ -186,6 +186,28 @@ def test_own_estimator_without_sparse_support_gets_a_dense_x(data):
         assert np.isfinite(curve.scores["f1_micro"]).all()
 
 
+def test_own_unseeded_estimator_gives_the_same_curves_on_every_run(data):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from feasibility.engines.estimator_engine import unset_random_states
+
+    dataset, *_ = data
+    # random_state left at None inside a pipeline: the forest would differ run to run
+    estimator = make_pipeline(StandardScaler(), RandomForestClassifier(n_estimators=5))
+    assert unset_random_states(estimator, 3) == {"randomforestclassifier__random_state": 3}
+    first, second = (
+        _analyze((dataset.X, dataset.Y), estimator=estimator).result.curves for _ in range(2)
+    )
+    for formulation, curve in first.curves.items():
+        np.testing.assert_array_equal(
+            curve.scores["f1_micro"], second.curves[formulation].scores["f1_micro"]
+        )
+    # the user's estimator itself is left as it was given
+    assert estimator.get_params()["randomforestclassifier__random_state"] is None
+
+
 def test_own_estimator_is_refused_in_one_line_when_it_cannot_be_a_head(data):
     from sklearn.svm import LinearSVC
 

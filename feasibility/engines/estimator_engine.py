@@ -21,7 +21,14 @@ from ..errors import ParameterError
 from .sklearn_engine import EstimatorHead
 from .tuning import TunedFit, inner_folds
 
-__all__ = ["EstimatorEngine", "PerLabelHead", "accepts_sparse", "check_estimator", "check_on_data"]
+__all__ = [
+    "EstimatorEngine",
+    "PerLabelHead",
+    "accepts_sparse",
+    "check_estimator",
+    "check_on_data",
+    "unset_random_states",
+]
 
 #: Inner folds of the parameter search and of the out-of-fold probabilities.
 INNER_FOLDS = 3
@@ -77,6 +84,27 @@ def check_estimator(estimator, param_grid=None) -> list[dict]:
             f"The 'param_grid' parameter does not fit the {name}: {_first_line(error)}"
         ) from None
     return candidates
+
+
+def unset_random_states(estimator, seed: int) -> dict:
+    """``random_state`` parameters left at None (nested ones too), each set to ``seed``.
+
+    A job's heads are then the same on every run, as the built-in engines' are; a
+    ``random_state`` the user set is kept.
+
+    Examples
+    --------
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> unset_random_states(RandomForestClassifier(), 7)
+    {'random_state': 7}
+    >>> unset_random_states(RandomForestClassifier(random_state=1), 7)
+    {}
+    """
+    return {
+        key: int(seed)
+        for key, value in estimator.get_params(deep=True).items()
+        if value is None and (key == "random_state" or key.endswith("__random_state"))
+    }
 
 
 def _first_line(error: Exception) -> str:
@@ -167,6 +195,11 @@ class EstimatorEngine:
     param_grid : dict or list of dicts, optional
         Parameters searched per head (scikit-learn's ``ParameterGrid`` format), chosen by
         the out-of-fold log-likelihood on 3 inner folds; None: the estimator as given.
+
+    Notes
+    -----
+    A ``random_state`` the estimator (or a step of it) leaves at None is set to the job's
+    seed in each clone, so a report repeats exactly; one the user set is kept.
     """
 
     tunes = True
@@ -195,14 +228,16 @@ class EstimatorEngine:
         """``X`` as the estimator takes it: dense when it does not take sparse input."""
         return X.toarray() if self.dense and hasattr(X, "toarray") else X
 
-    def _fit(self, params: dict, X, y):
+    def _fit(self, params: dict, X, y, seed: int):
         from sklearn.base import clone
 
+        estimator = clone(self.estimator).set_params(**params)
+        estimator.set_params(**unset_random_states(estimator, seed))
         with warnings.catch_warnings():
             # A powerset often has more classes than half its rows; that is the point of
             # the comparison, not a sign that y is a regression target.
             warnings.filterwarnings("ignore", message="The number of unique classes is greater")
-            return clone(self.estimator).set_params(**params).fit(X, y)
+            return estimator.fit(X, y)
 
     def _search(self, X, y: np.ndarray, n_classes: int, seed: int, groups=None):
         """The parameters with the best out-of-fold log-likelihood, and those probabilities."""
@@ -215,7 +250,7 @@ class EstimatorEngine:
                     # one class in this inner training part: it is all a model could say
                     proba[np.ix_(valid, [int(y[train][0])])] = 1.0
                     continue
-                fitted = self._fit(params, X[train], y[train])
+                fitted = self._fit(params, X[train], y[train], seed)
                 proba[np.ix_(valid, fitted.classes_.astype(int))] = fitted.predict_proba(X[valid])
             loglik = float(np.mean(np.log(np.clip(proba[np.arange(len(y)), y], _EPS, 1.0))))
             if best is None or loglik > best[0]:
@@ -228,7 +263,7 @@ class EstimatorEngine:
         estimators, oof = [], np.zeros(Y.shape, dtype=np.float64)
         for j in range(Y.shape[1]):
             params, proba = self._search(X, Y[:, j], 2, random_state + j)
-            estimators.append(self._fit(params, X, Y[:, j]))
+            estimators.append(self._fit(params, X, Y[:, j], random_state + j))
             oof[:, j] = proba[:, 1]
         n = Y.shape[1]
         tuned = TunedFit(None, np.full(n, np.nan), np.zeros(n, dtype=bool), oof, True)
@@ -238,7 +273,7 @@ class EstimatorEngine:
         """One multiclass clone over the ``n_classes`` class ids, its parameters searched."""
         X, y = self._input(X), np.asarray(y).astype(np.int64)
         params, proba = self._search(X, y, int(n_classes), random_state, groups)
-        fitted = self._fit(params, X, y)
+        fitted = self._fit(params, X, y, random_state)
         head = EstimatorHead(_Densified(fitted) if self.dense else fitted, int(n_classes), 0, True)
         tuned = TunedFit(None, np.full(1, np.nan), np.zeros(1, dtype=bool), proba, True)
         return head, tuned
