@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.lcdb import MIN_ANCHORS, RATIOS, load_curves
+from benchmarks.lcdb import load_curves, prefix_fits
 
 TABLE = Path(__file__).resolve().parents[1] / "feasibility" / "fit" / "_extrapolation_table.py"
 DISTANCES = tuple(float(2 ** (k / 2)) for k in range(1, 9))
@@ -49,20 +48,11 @@ PROBABILITIES = (
 
 def standardised_errors(curve: dict) -> list[tuple[float, float]]:
     """(rho, z) at every anchor beyond the cut, for every ratio the curve allows."""
-    from feasibility import fit_curve
-    from feasibility.errors import FeasibilityWarning
-
     sizes, scores = curve["sizes"], curve["scores"]
     means = np.nanmean(scores, axis=0)
     out = []
-    for r in RATIOS:
-        keep = sizes <= sizes[-1] / r
-        if keep.sum() < MIN_ANCHORS:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FeasibilityWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fit = fit_curve(sizes[keep], scores[:, keep], n_bootstrap=0)
+    for _, used, fit in prefix_fits(curve):
+        keep = np.arange(sizes.size) < used.shape[1]  # the anchors used (a prefix)
         if not np.isfinite(fit.error_scale):
             continue
         beyond = ~keep & np.isfinite(means)

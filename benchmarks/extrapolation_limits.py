@@ -27,11 +27,10 @@ import argparse
 import math
 import sys
 import time
-import warnings
 
 import numpy as np
 
-from benchmarks.lcdb import MIN_ANCHORS, RATIOS, load_curves
+from benchmarks.lcdb import RATIOS, load_curves, prefix_fits
 
 CONFIDENCE = 0.9
 TAIL = (1.0 - CONFIDENCE) / 2.0
@@ -55,27 +54,16 @@ def _spread(fit, n: float) -> float:
 
 def curve_rows(curve: dict) -> list[dict]:
     """One row per ratio: the truth, the fit's estimate, last1 and the curve's features."""
-    from feasibility import fit_curve
-    from feasibility.errors import FeasibilityWarning
-
     sizes, scores = curve["sizes"], curve["scores"]
     largest = int(sizes[-1])
     rows = []
-    for r in RATIOS:
-        keep = sizes <= largest / r
-        if keep.sum() < MIN_ANCHORS:
-            continue
-        used = scores[:, keep]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FeasibilityWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            fit = fit_curve(sizes[keep], used, target_n=[largest], n_bootstrap=0)
+    for r, used, fit in prefix_fits(curve):
         if fit.model in (None, "last1", "log2"):
             continue
         means = np.nanmean(used, axis=0)
         steps = np.diff(means)
         n = float(fit.n_current)
-        fitted = fit.predict_score(sizes[keep])
+        fitted = fit.predict_score(sizes[: used.shape[1]])  # the anchors used (a prefix)
         rows.append(
             {
                 "openmlid": curve["openmlid"],
@@ -90,7 +78,7 @@ def curve_rows(curve: dict) -> list[dict]:
                 "noise": float(np.nanstd(used[:, -1]) / math.sqrt(np.isfinite(used[:, -1]).sum())),
                 "run_sd": float(np.nanstd(used[:, -1])),
                 "rho": largest / n,
-                "anchors": int(keep.sum()),
+                "anchors": int(used.shape[1]),
                 "drops": float(-np.minimum(steps, 0.0).sum()),
                 "rises": float(np.maximum(steps, 0.0).sum()),
                 "residual": float(np.sqrt(np.mean((fitted - means)[-3:] ** 2))),

@@ -51,15 +51,17 @@ def load_curves(path: Path = LCDB, half: str = "all") -> list[dict]:
     return curves
 
 
-def score_curve(curve: dict, ratios=RATIOS, n_bootstrap: int = 200) -> list[dict]:
-    """One row per ratio r at which the curve has enough anchors."""
+def prefix_fits(curve: dict, ratios=RATIOS, n_bootstrap: int = 0):
+    """Yield ``(r, used, fit)`` for each ratio r at which the curve has enough anchors.
+
+    ``used`` is the runs' scores at the anchors <= largest / r, and ``fit`` is
+    :func:`feasibility.fit_curve` on them, answering at the largest anchor.
+    """
     from feasibility import fit_curve
     from feasibility.errors import FeasibilityWarning
 
     sizes, scores = curve["sizes"], curve["scores"]
     largest = int(sizes[-1])
-    truth = float(np.nanmean(scores[:, -1]))
-    rows = []
     for r in ratios:
         keep = sizes <= largest / r
         if keep.sum() < MIN_ANCHORS:
@@ -76,6 +78,15 @@ def score_curve(curve: dict, ratios=RATIOS, n_bootstrap: int = 200) -> list[dict
                 higher_is_better=True,
                 n_bootstrap=n_bootstrap,
             )
+        yield r, used, fit
+
+
+def score_curve(curve: dict, ratios=RATIOS, n_bootstrap: int = 200) -> list[dict]:
+    """One row per ratio r at which the curve has enough anchors."""
+    largest = int(curve["sizes"][-1])
+    truth = float(np.nanmean(curve["scores"][:, -1]))
+    rows = []
+    for r, used, fit in prefix_fits(curve, ratios, n_bootstrap):
         answer = fit.at_target[largest]
         last1 = float(np.nanmean(used[:, -1]))
         rows.append(
