@@ -1,6 +1,6 @@
 """Learn the extrapolation error quantiles of :mod:`feasibility.fit.extrapolation` on LCDB.
 
-For every curve of the developer half of LCDB 1.0 (OpenML ids = 0 mod 4) and r = 2, 4
+For every curve of LCDB 1.0 in ``lcdb_curves.parquet`` (or of one half of it) and r = 2, 4
 and 10: fit :func:`feasibility.fit_curve` (no bootstrap) on the anchors <= largest / r,
 then at every larger anchor record the standardised error
 ``z = (measured mean - fitted) / fit.error_scale`` and the distance
@@ -8,10 +8,14 @@ then at every larger anchor record the standardised error
 nearest calibrated distance, sqrt(2)^k for k = 1..8) are the table of
 ``feasibility/fit/_extrapolation_table.py``; ``--write`` rewrites that file.
 
-The other half (ids = 2 mod 4) is left for ``python -m benchmarks.bench_extrapolation
---half 2``, which checks the calibrated intervals on curves they were not learned on.
+The method is checked by two-fold cross-calibration: learned on ids = 0 mod 4 (``--half 0``)
+and scored by ``python -m benchmarks.bench_extrapolation --half 2``, and the other way
+round. Each half has about 60 datasets and the halves differ: learned on half 0 the 90%
+intervals cover 87-91% of half 2, learned on half 2 they cover 96% of half 0. The table
+the package ships is learned on the whole file (the default), the best estimate for
+other curves; LCDB's odd ids, not in the file, are the independent check.
 
-Run ``python -m benchmarks.calibrate_extrapolation [--write] [--half 0]``.
+Run ``python -m benchmarks.calibrate_extrapolation [--write] [--half 0|2|all]``.
 """
 
 from __future__ import annotations
@@ -90,11 +94,12 @@ def quantile_table(
 
 def write_table(table, counts, half: str) -> None:
     rows = "\n".join(f"    {row},  # {n} errors" for row, n in zip(table, counts, strict=True))
+    learned_on = "every curve of the file (even ids)" if half == "all" else f"ids = {half} mod 4"
     TABLE.write_text(
         f'''"""Calibrated quantiles of the standardised extrapolation error (written by a script).
 
-Learned on LCDB 1.0, OpenML ids = {half} mod 4, by ``python -m benchmarks.calibrate_extrapolation
---write``; see :mod:`feasibility.fit.extrapolation`. Do not edit by hand.
+Learned on LCDB 1.0, {learned_on}, by ``python -m benchmarks.calibrate_extrapolation
+--write --half {half}``; see :mod:`feasibility.fit.extrapolation`. Do not edit by hand.
 """
 
 #: Distances (multiples of the largest measured size) the quantiles were measured at.
@@ -115,7 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     from joblib import Parallel, delayed
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=["0", "2"], default="0", help="LCDB ids = 0 or 2 mod 4")
+    parser.add_argument(
+        "--half",
+        choices=["0", "2", "all"],
+        default="all",
+        help="learn on LCDB ids = 0 or 2 mod 4, or on all of the file (default)",
+    )
     parser.add_argument("--write", action="store_true", help=f"rewrite {TABLE.name}")
     parser.add_argument("--jobs", type=int, default=-1, help="parallel processes (default all)")
     args = parser.parse_args(argv)

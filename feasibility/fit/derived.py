@@ -177,9 +177,8 @@ def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> Sa
     (the calibrated band, so the interval widens as the extrapolation grows). Without
     one: the size from which a doubling of the data gains less than ``MEANINGFUL_GAIN``
     ("flattening"), with the interval of reaching the level the curve has there. Either
-    is stated
-    (``"reachable"``) only when the estimate and its interval lie within the horizon
-    and the interval spans at most ``MAX_SPAN``; otherwise the status is
+    is stated (``"reachable"``) only when the estimate and its interval lie within the
+    horizon and the interval spans at most ``MAX_SPAN``; otherwise the status is
     ``"not_estimable"`` with the ``reason``. ``p_reachable`` is the share of bootstrap
     curves that get there within the horizon (or flatten within it).
 
@@ -200,14 +199,15 @@ def samples_needed(fit: CurveFit, target: float | None, confidence: float) -> Sa
 
     Examples
     --------
-    ``0.8 - 1.5 / sqrt(n)`` reaches 0.75 at ``(1.5 / 0.05)^2 = 900``:
+    ``0.8 - 1.5 / sqrt(n)`` reaches 0.748 at ``(1.5 / 0.052)^2 = 832``; 0.75 at 900 is
+    not estimable, as the calibrated band's lower end never reaches it:
 
     >>> from feasibility.fit import fit_curve
     >>> sizes = np.array([50, 100, 200, 400, 800])
     >>> fit = fit_curve(sizes, np.tile(0.8 - 1.5 * sizes**-0.5, (3, 1)), n_bootstrap=0)
-    >>> needed = samples_needed(fit, 0.75, 0.90)
-    >>> str(needed.status), round(needed.n.estimate, -1)
-    ('reachable', 900.0)
+    >>> [(str(need.status), round(need.n.estimate, -1)) for need in
+    ...  (samples_needed(fit, 0.748, 0.90), samples_needed(fit, 0.75, 0.90))]
+    [('reachable', 830.0), ('not_estimable', 900.0)]
     """
     if fit.model in (None, "last1"):
         # a constant through the last value says nothing about where the curve goes

@@ -3,16 +3,18 @@
 An extrapolated value's error grows with the distance ``rho = n / n_largest_measured``
 in a way no bootstrap of a handful of runs shows (the model itself is wrong, not just
 noisy). The width of the interval beyond the measured sizes is therefore learned from
-real learning curves: on the developer half of LCDB 1.0 (``benchmarks/calibrate_extrapolation.py``)
-the standardised error ``z = (measured - fitted) / scale`` was collected at every
-distance, and :data:`~feasibility.fit._extrapolation_table.QUANTILES` holds its quantiles
-per distance. A curve's ``scale`` (:func:`error_scale`) combines what it shows about its
-own predictability: its backtest error, its gain over the last doubling and the standard
-error of its last mean.
+real learning curves: on the LCDB 1.0 curves of ``lcdb_curves.parquet``
+(``benchmarks/calibrate_extrapolation.py``) the standardised error
+``z = (measured - fitted) / scale`` was collected at every distance, and
+:data:`~feasibility.fit._extrapolation_table.QUANTILES` holds its quantiles per
+distance. A curve's ``scale`` (:func:`error_scale`) combines what it shows about its
+own predictability: its backtest error, its gain over the last doubling and the
+standard error of its last mean.
 
-:data:`HORIZON` is the largest distance at which that calibration was checked on curves
-it was not learned on; answers farther out are reported as beyond the validated horizon
-and never drive a decision.
+:data:`HORIZON` is the largest distance at which the calibration was checked on curves
+it was not learned on (two-fold: learned on one half of the file, scored on the other);
+answers farther out are reported as beyond the validated horizon and never drive a
+decision.
 """
 
 from __future__ import annotations
