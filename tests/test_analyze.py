@@ -253,4 +253,7 @@ def test_a_pandas_index_repeated_names_and_categories_are_read_as_a_csv_would_be
     tagged = dataset_from_frame(frame.drop(columns=[1]), label_column="tags", label_sep="|")
     assert tagged.label_names == ("a", "b") and tagged.Y.tolist()[0] == [1, 1]
     repeated = pd.DataFrame([[0.1, 0.2, 1, 0], [0.3, 0.4, 0, 1]], columns=["x", "x", "A", "B"])
-    assert dataset_from_frame(repeated, labels=["A", "B"]).feature_names == ("x", "x.1")
+    # a note, not silence: the user learns that a column was renamed
+    with pytest.warns(FeasibilityWarning, match=r"'x' names columns 1, 2.*renamed 'x\.1'"):
+        renamed = dataset_from_frame(repeated, labels=["A", "B"])
+    assert renamed.feature_names == ("x", "x.1")
