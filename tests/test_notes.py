@@ -72,6 +72,8 @@ EXAMPLES = {
     "one_size": {"formulation": "powerset", "metric": "coverage"},
     "no_size": {},
     "few_bootstrap_refits": {"n_converged": 10, "n_bootstrap": 200},
+    "one_run": {"n_sizes": 3},
+    "target_beyond_horizon": {"sizes": [80000, 10**9], "limit": 8000},
     "riley_conservative": {
         "n_conservative": 16,
         "n_labels": 19,

@@ -10,14 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from numbers import Real
 
 import numpy as np
+from scipy.stats import t as student_t
 
+from .._validation import Interval, is_int, validate_params
 from ..errors import invalid_parameter
 from .average import bootstrap_members, fit_average
 from .bootstrap import _observe, _Observed, expansion_factor, floored_moments, fold_noise_halfwidth
 from .derived import with_answers
-from .extrapolation import error_scale
+from .extrapolation import HORIZON, error_scale
 from .models import CURVE_MODELS, DEFAULT_MODELS
 from .notes import FitNote, FitNoteCode
 from .options import FitOptions, check_fit_params
@@ -132,13 +135,83 @@ def _fit_curve(
         ),
         confidence=float(confidence),
     )
+    standard_error = float(obs.sigma[-1])
+    if int(obs.count.max()) < 2:
+        # no size has two runs, so no spread was measured (sigma is only a weight):
+        # the run's scatter about the fitted curve is its noise
+        fit, standard_error = _one_run_noise(fit, obs.mean, confidence)
     if names != ("last1",):
         n = float(obs.sizes[-1])
         gain = float(np.diff(fit.predict_score([n / 2.0, n]))[0])
-        fit = replace(
-            fit, error_scale=error_scale(average.backtest_error, gain, float(obs.sigma[-1]))
-        )
+        fit = replace(fit, error_scale=error_scale(average.backtest_error, gain, standard_error))
     return with_answers(fit, target_n, target, confidence)
+
+
+def _one_run_noise(
+    fit: CurveFit, observed_score: np.ndarray, confidence: float
+) -> tuple[CurveFit, float]:
+    """A one-run curve with its noise from the residuals about the fit (NaN with < 4 sizes).
+
+    The residuals' degrees of freedom are the sizes less 3 (the fewest parameters of a
+    model with a backtest), so a curve the models pass through exactly has none and its
+    intervals stay NaN: a single run says nothing about how far a new one may land.
+    """
+    sizes = fit.train_sizes
+    df = sizes.size - 3
+    residuals = fit.predict_score(sizes) - observed_score
+    sd = math.sqrt(float(np.sum(residuals**2)) / df) if df >= 1 else math.nan
+    halfwidth = float(student_t.ppf(0.5 + confidence / 2.0, df)) * sd if df >= 1 else math.nan
+    note = FitNote(FitNoteCode.ONE_RUN, {"n_sizes": int(sizes.size)})
+    return replace(fit, noise_halfwidth=halfwidth, notes=(*fit.notes, note)), sd
+
+
+_CURVE_CONSTRAINTS = {
+    "higher_is_better": [bool],
+    "target": [None, Interval(Real, 0, 1, closed="neither")],
+}
+
+
+def _shown(value, limit: int = 8):
+    """A long array-like cut to its first ``limit`` items for an error message."""
+    try:
+        items = list(np.asarray(value).ravel().tolist())
+    except (TypeError, ValueError):
+        return value
+    return items if len(items) <= limit else [*items[:limit], "..."]
+
+
+def _checked_curve(train_sizes, scores, max_train_size) -> tuple[np.ndarray, np.ndarray]:
+    """``fit_curve``'s curve as arrays, or a ParameterError naming what is wrong with it."""
+    owner = "fit_curve"
+    arrays = {}
+    for name, value in (("train_sizes", train_sizes), ("scores", scores)):
+        try:
+            arrays[name] = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise invalid_parameter(name, owner, "a numeric array", _shown(value)) from None
+    sizes, values = arrays["train_sizes"], np.atleast_2d(arrays["scores"])
+    whole = sizes.ndim == 1 and np.isfinite(sizes).all() and (sizes == np.round(sizes)).all()
+    if not (whole and sizes.size and sizes.min() >= 1 and (np.diff(sizes) > 0).all()):
+        expected = (
+            "a non-empty 1-D array of increasing whole numbers >= 1 (training samples; "
+            "sort the columns of scores with them)"
+        )
+        raise invalid_parameter("train_sizes", owner, expected, _shown(train_sizes))
+    if values.ndim != 2 or values.shape[1] != sizes.size:
+        expected = f"an array of shape (n_runs, {sizes.size})"
+        raise invalid_parameter("scores", owner, expected, values.shape)
+    outside = ~np.isnan(values) & ~((values >= 0.0) & (values <= 1.0))
+    if outside.any():
+        run, column = (int(i[0]) for i in np.nonzero(outside))
+        expected = (
+            "within [0, 1] or NaN (an accuracy-like score, or a loss bounded by 1 with "
+            f"higher_is_better=False; rescale others); run {run} at size {int(sizes[column])} is not"
+        )
+        raise invalid_parameter("scores", owner, expected, float(values[run, column]))
+    if max_train_size is not None and is_int(max_train_size) and max_train_size < sizes[0]:
+        expected = f"at least the smallest training size ({int(sizes[0])}), or None"
+        raise invalid_parameter("max_train_size", owner, expected, max_train_size)
+    return sizes.astype(np.int64), values
 
 
 def fit_curve(
@@ -165,23 +238,30 @@ def fit_curve(
     Parameters
     ----------
     train_sizes : array-like of shape (n_sizes,)
-        Increasing training sizes.
+        Increasing training sizes, whole numbers >= 1.
     scores : array-like of shape (n_runs, n_sizes)
-        Metric per run (outer fold of a repeat) and size; NaN where a job was not run.
+        Metric per run (outer fold of a repeat) and size, within [0, 1]; NaN where a job
+        was not run. One run (or a 1-D array) works: its noise is then estimated from its
+        scatter about the fitted curve (note ``one_run``), and with fewer than 4 sizes its
+        intervals are NaN.
     higher_is_better : bool, default=True
         False for a loss (fitted as ``1 - loss``).
     models : sequence of str
         Models averaged, among ``CURVE_MODELS`` (default: pow3, pow4, mmf4).
     n_bootstrap : int, default=200
-        Bootstrap resamples of the runs; 0 gives point estimates without intervals.
+        Bootstrap resamples of the runs; 0 skips them (faster): the intervals then hold
+        the run-to-run noise and the calibrated extrapolation error, without the spread
+        of refits on resampled runs.
     confidence : float, default=0.90
         Coverage of the intervals.
     max_train_size : int, optional
         Use only sizes <= this (to backtest the extrapolation).
-    target_n : sequence of int
-        Sizes at which to report the metric.
+    target_n : int or sequence of int
+        Sizes at which to report the metric. Past ``HORIZON`` (10) times the largest
+        training size the interval is not validated: the result then carries the note
+        ``target_beyond_horizon``, and such a number should not drive a decision.
     target : float, optional
-        Metric value whose sample size is wanted; None: the size from which a doubling of
+        Metric value in (0, 1) whose sample size is wanted; None: the size from which a doubling of
         the data gains less than 0.01 ("flattening").
     random_state : int, default=0
     metric, formulation : str
@@ -190,6 +270,12 @@ def fit_curve(
     Returns
     -------
     CurveFit
+
+    Raises
+    ------
+    ParameterError
+        For sizes that are not increasing whole numbers >= 1, scores of another shape or
+        outside [0, 1] (NaN aside), and any option out of range, naming the parameter.
 
     Examples
     --------
@@ -200,26 +286,18 @@ def fit_curve(
     ('average', ['mmf4', 'pow3', 'pow4'], 0.78)
     """
     owner = "fit_curve"
-    train_sizes = np.asarray(train_sizes)
-    scores = np.atleast_2d(np.asarray(scores, dtype=float))
-    if train_sizes.ndim != 1 or scores.shape[1] != train_sizes.size:
-        raise invalid_parameter(
-            "scores", owner, f"an array of shape (n_runs, {train_sizes.size})", scores.shape
-        )
-    target_n = list(target_n)
-    check_fit_params(
-        {
-            "models": models,
-            "n_bootstrap": n_bootstrap,
-            "confidence": confidence,
-            "max_train_size": max_train_size,
-            "target_n": target_n,
-        },
-        owner,
+    train_sizes, scores = _checked_curve(train_sizes, scores, max_train_size)
+    if is_int(target_n):
+        target_n = [target_n]  # one size asked for
+    options = {"models": models, "n_bootstrap": n_bootstrap, "confidence": confidence}
+    check_fit_params({**options, "max_train_size": max_train_size, "target_n": target_n}, owner)
+    target_n = [int(n) for n in target_n]
+    validate_params(
+        {"higher_is_better": higher_is_better, "target": target}, _CURVE_CONSTRAINTS, owner=owner
     )
     rng = np.random.default_rng(random_state)
     boot_rows = rng.integers(0, scores.shape[0], size=(n_bootstrap, scores.shape[0]))
-    return _fit_curve(
+    fit = _fit_curve(
         train_sizes,
         scores,
         formulation=formulation,
@@ -229,6 +307,17 @@ def fit_curve(
         boot_rows=boot_rows,
         confidence=confidence,
         max_train_size=max_train_size,
-        target_n=[int(n) for n in target_n],
+        target_n=target_n,
         target=target,
     )
+    return _flag_beyond_horizon(fit, target_n)
+
+
+def _flag_beyond_horizon(fit: CurveFit, target_n: list[int]) -> CurveFit:
+    """``fit`` with a note naming the sizes asked for past the validated horizon, if any."""
+    beyond = [n for n in target_n if fit.n_current and n > HORIZON * fit.n_current]
+    if not beyond:
+        return fit
+    limit = int(HORIZON * fit.n_current)
+    note = FitNote(FitNoteCode.TARGET_BEYOND_HORIZON, {"sizes": beyond, "limit": limit})
+    return replace(fit, notes=(*fit.notes, note))

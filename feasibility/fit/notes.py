@@ -34,6 +34,8 @@ class FitNoteCode(StrEnum):
     ONE_SIZE = "one_size"  # last1, nothing extrapolates
     NO_SIZE = "no_size"  # nothing to fit
     FEW_BOOTSTRAP_REFITS = "few_bootstrap_refits"  # under 80% of the refits converged
+    ONE_RUN = "one_run"  # no size has two runs: the noise is the scatter about the fit
+    TARGET_BEYOND_HORIZON = "target_beyond_horizon"  # a target_n of fit_curve past it
     # the analytic sample sizes (Riley per label, Pate for the powerset)
     RILEY_CONSERVATIVE = "riley_conservative"  # conservative R^2 assumed for some labels
     PATE_CONSERVATIVE = "pate_conservative"  # conservative R^2 assumed for the powerset

@@ -44,8 +44,8 @@ _CONSTRAINTS = {
     "target_n": [
         None,
         Check(
-            lambda v: not isinstance(v, str) and all(is_int(n) and n >= 1 for n in v),
-            "a list of ints >= 1",
+            lambda v: not isinstance(v, str) and all(is_int(n) and 1 <= n <= 10**18 for n in v),
+            "a list of ints in [1, 10**18]",
         ),
     ],
 }

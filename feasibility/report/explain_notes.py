@@ -140,6 +140,14 @@ _CURVE_FIT_TEXTS: dict[str, Callable[[Mapping], str]] = {
         "only 1 size: the curve is the last observed value (last1), nothing extrapolates."
     ),
     FitNoteCode.NO_SIZE: lambda n: "no measured size: nothing to fit.",
+    FitNoteCode.ONE_RUN: lambda n: (
+        f"one run over {n['n_sizes']} sizes: its noise is its scatter about the fitted curve"
+        + ("." if n["n_sizes"] >= 4 else "; with fewer than 4 sizes the intervals are unknown.")
+    ),
+    FitNoteCode.TARGET_BEYOND_HORIZON: lambda n: (
+        f"n = {', '.join(f'{size:,}' for size in n['sizes'])} beyond the validated horizon "
+        f"({n['limit']:,}, 10x the largest training size): not validated, not for decisions."
+    ),
     FitNoteCode.FEW_BOOTSTRAP_REFITS: lambda n: (
         f"only {n['n_converged']} of {n['n_bootstrap']} bootstrap refits converged; intervals "
         f"are rough."
