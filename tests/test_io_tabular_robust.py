@@ -308,6 +308,32 @@ def test_load_csv_text_label_column_without_label_sep_suggests_one(tmp_path):
         load(path, label_column="tags")
 
 
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["\"['a', 'b']\"", "\"['b']\"", "[]", "\"['a', 'c']\""],  # pandas' to_csv of lists
+        ['"[""a"", ""b""]"', '"[""b""]"', "[]", '"[""a"", ""c""]"'],  # JSON arrays
+        ['"[a, b]"', "[b]", "[]", '"[a, c]"'],  # unquoted
+    ],
+)
+def test_load_csv_label_column_of_list_literals_reads_the_names(tmp_path, cells):
+    # before: "holds text, not lists; pass --label-sep ','", and following that hint
+    # gave the labels "['a'", " 'b']", "[]", ... without a word
+    rows = "".join(f"{i},{cell}\n" for i, cell in enumerate(cells))
+    path = write(tmp_path / "lists.csv", "x,tags\n" + rows)
+    for label_sep in (None, ","):
+        ds = load(path, label_column="tags", label_sep=label_sep)
+        assert ds.label_names == ("a", "b", "c")
+        assert _dense(ds.Y).tolist() == [[1, 1, 0], [0, 1, 0], [0, 0, 0], [1, 0, 1]]
+        assert "list literals" in ds.format
+
+
+def test_load_csv_label_column_partly_bracketed_is_still_text(tmp_path):
+    path = write(tmp_path / "t.csv", "x,tags\n1,[a]|b\n2,b\n")
+    ds = load(path, label_column="tags", label_sep="|")
+    assert ds.label_names == ("[a]", "b")
+
+
 # ----------------------------------------------------------------------------- 8. separator
 
 

@@ -1,7 +1,8 @@
 """Label columns of a CSV or Parquet table -> a float label matrix (NaN = missing).
 
 Two layouts: one 0/1 column per label, or one column holding each row's labels, as a list
-(Parquet) or as text split on a separator (``a|b``).
+(Parquet), as list literals (``['a', 'b']``, as pandas writes a list column to CSV, or
+JSON's ``["a", "b"]``) or as text split on a separator (``a|b``).
 
 Empty and missing labelsets in a label-list column:
 
@@ -12,6 +13,8 @@ Empty and missing labelsets in a label-list column:
 """
 
 from __future__ import annotations
+
+import ast
 
 import numpy as np
 import polars as pl
@@ -42,10 +45,8 @@ def _likely_tag_separator(cells: pl.Series, exclude: str | None) -> tuple[str, f
     return (candidate, shares[candidate]) if shares[candidate] > 0 else None
 
 
-def _split_tags(
-    series: pl.Series, label_sep: str | None, *, where: str, from_csv: bool
-) -> tuple[pl.Series, list[LoadNote]]:
-    """Split a text label column into a list column; return it and notes."""
+def _label_cells(series: pl.Series, *, from_csv: bool) -> pl.Series:
+    """A text label column's cells, stripped, with the missing markers as null."""
     if from_csv:
         # polars reads an empty CSV field as null; the ragged-row check has ruled out that
         # the field is absent, so it is an empty labelset, not a missing one.
@@ -53,16 +54,52 @@ def _split_tags(
     cells = series.str.strip_chars()
     lowered = cells.str.to_lowercase()
     missing = lowered.is_in([marker for marker in MISSING_MARKERS if marker]) | cells.is_null()
-    cells = (
+    return (
         cells.to_frame()
         .select(pl.when(missing).then(None).otherwise(pl.col(series.name)).alias(series.name))
         .to_series()
     )
+
+
+def _list_literals(cells: pl.Series) -> pl.Series | None:
+    """The cells as lists when every present one is a list literal, else None.
+
+    ``['a', 'b']`` (a pandas list column written by ``to_csv``), ``["a", "b"]`` (JSON) or
+    ``[a, b]``; read with :func:`ast.literal_eval`, which evaluates literals only, never code.
+    """
+    present = cells.drop_nulls()
+    if present.len() == 0 or not (
+        present.str.starts_with("[").all() and present.str.ends_with("]").all()
+    ):
+        return None
+    parsed = [None if cell is None else _list_literal(cell) for cell in cells.to_list()]
+    return pl.Series(cells.name, parsed, dtype=pl.List(pl.String))
+
+
+def _list_literal(cell: str) -> list[str]:
+    """One bracketed cell's names: a Python or JSON list of names, else split on commas."""
+    try:
+        value = ast.literal_eval(cell)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        value = None
+    if isinstance(value, list) and all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        return [str(v) for v in value]
+    # unquoted, as in "[a, b]": the pieces between the commas, without quotes
+    pieces = (piece.strip().strip("'\"").strip() for piece in cell[1:-1].split(","))
+    return [piece for piece in pieces if piece]
+
+
+def _split_tags(
+    cells: pl.Series, label_sep: str | None, *, where: str
+) -> tuple[pl.Series, list[LoadNote]]:
+    """Split a text label column's cells into a list column; return it and notes."""
     if not label_sep:
         guess = _likely_tag_separator(cells, None)
         hint = f"--label-sep {guess[0]!r}" if guess else "e.g. --label-sep '|'"
         raise DatasetError(
-            f"{where}: label column {series.name!r} holds text, not lists; pass --label-sep to "
+            f"{where}: label column {cells.name!r} holds text, not lists; pass --label-sep to "
             f"split it ({hint})."
         )
     notes: list[LoadNote] = []
@@ -70,7 +107,7 @@ def _split_tags(
         guess = _likely_tag_separator(cells, label_sep)
         if guess and guess[1] >= TAG_SEPARATOR_SHARE:
             example = cells.filter(cells.str.contains(guess[0], literal=True))[0]
-            values = {"label_sep": label_sep, "column": series.name, "example": example}
+            values = {"label_sep": label_sep, "column": cells.name, "example": example}
             values |= {"guess": guess[0], "share": float(guess[1])}
             note = LoadNote(LoadNoteCode.LABEL_SEP_UNUSED, values)
             warn_note(note, where=where, stacklevel=4)
@@ -94,8 +131,16 @@ def labels_from_list_column(
     """
     name = series.name
     notes: list[LoadNote] = []
-    if series.dtype == pl.String:
-        lists, notes = _split_tags(series, label_sep, where=where, from_csv=from_csv)
+    if (
+        series.dtype == pl.String
+        and (literals := _list_literals(_label_cells(series, from_csv=from_csv))) is not None
+    ):
+        lists = literals
+        convention = f"list literals in label column {name!r}"
+        drop_empty_names = False
+    elif series.dtype == pl.String:
+        cells = _label_cells(series, from_csv=from_csv)
+        lists, notes = _split_tags(cells, label_sep, where=where)
         convention = f"label column {name!r} split on {label_sep!r}"
         drop_empty_names = True  # "a||b" and "a|" leave an empty piece, not an empty name
     elif isinstance(series.dtype, (pl.List, pl.Array)):
