@@ -334,6 +334,26 @@ def test_load_csv_label_column_partly_bracketed_is_still_text(tmp_path):
     assert ds.label_names == ("[a]", "b")
 
 
+def test_load_binary_file_named_csv_is_refused_as_binary(tmp_path):
+    # before: polars' "provided `new_columns` does not match ... pass extra_columns='ignore'"
+    path = tmp_path / "b.csv"
+    path.write_bytes(np.random.default_rng(0).integers(0, 256, 500, dtype=np.uint8).tobytes())
+    with pytest.warns(FeasibilityWarning), pytest.raises(DatasetError, match="holds binary data"):
+        load(path, labels_last=2)
+    zipped = tmp_path / "z.csv"
+    zipped.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"x,a\n" * 20)
+    with pytest.raises(DatasetError, match=r"z\.csv: holds binary data.*needs its suffix"):
+        load(zipped, labels_last=1)
+
+
+def test_load_utf16_csv_is_text_not_binary(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_bytes("x,a,b\n1,0,1\n2,1,0\n3,1,1\n".encode("utf-16"))
+    with pytest.warns(FeasibilityWarning):
+        ds = load(path, labels_last=2)
+    assert ds.label_names == ("a", "b")
+
+
 # ----------------------------------------------------------------------------- 8. separator
 
 

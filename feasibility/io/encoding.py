@@ -261,3 +261,33 @@ def to_utf8(raw: bytes, where: str) -> tuple[bytes, list[LoadNote]]:
     parts = list(recoder.recode([raw]))
     text = parts[0] if len(parts) == 1 else b"".join(parts)
     return text, recoder.notes
+
+
+#: Bytes no text table holds (C0 controls other than tab, newlines, form feed and escape).
+_BINARY_BYTES = bytes(set(range(32)) - set(b"\t\n\r\f\x0b\x1b"))
+#: Share of such bytes in the first block above which a file is binary, not text.
+BINARY_SHARE = 0.01
+
+
+def refuse_binary(text: bytes, where: str, block: int = 65536) -> None:
+    """Raise a DatasetError when a file's (UTF-8) content is binary data, not a text table.
+
+    Checked on the first ``block`` bytes after :func:`to_utf8` (so UTF-16 text, whose NUL
+    bytes are gone by then, passes): any NUL, or more than ``BINARY_SHARE`` control bytes.
+
+    Examples
+    --------
+    >>> refuse_binary(b"a,b\\n1,0\\n", "t.csv")
+    >>> refuse_binary(b"PK\\x03\\x04\\x00\\x00", "t.csv")
+    Traceback (most recent call last):
+    ...
+    feasibility.errors.DatasetError: t.csv: holds binary data, not text (byte 2 is 0x03); is it the right file? A compressed file needs its suffix (.gz, .bz2 or .xz).
+    """
+    head = text[:block]
+    controls = head.translate(None, delete=bytes(set(range(256)) - set(_BINARY_BYTES)))
+    if b"\x00" in head or len(controls) > BINARY_SHARE * max(len(head), 1):
+        position = next(i for i, byte in enumerate(head) if byte in _BINARY_BYTES)
+        raise DatasetError(
+            f"{where}: holds binary data, not text (byte {position} is 0x{head[position]:02X}); "
+            f"is it the right file? A compressed file needs its suffix (.gz, .bz2 or .xz)."
+        )

@@ -24,7 +24,7 @@ from .csv_text import (
     scan_records,
     show_separator,
 )
-from .encoding import to_utf8
+from .encoding import refuse_binary, to_utf8
 from .notes import LoadNote, LoadNoteCode
 from .sparse import maybe_sparse
 from .table_features import encode_features
@@ -214,6 +214,7 @@ def read_table(
     where = str(path)
     if fmt not in PARQUET_SUFFIXES:
         data, encoding_notes = to_utf8(data, where)  # UTF-16, Latin-1 or a BOM: UTF-8 now
+        refuse_binary(data, where)
         table = _read_delimited(data, where, fmt, separator, text_columns)
         return Table(table.frame, table.header, table.line_of_row, (*encoding_notes, *table.notes))
     try:
