@@ -28,7 +28,7 @@ from feasibility.pipeline import run_pipeline
 from feasibility.report.explain import item_texts
 from feasibility.report.render import read_result, render_html, write_report
 from feasibility.report.terminal import terminal_safe
-from feasibility.report.text_report import checklist_text
+from feasibility.report.text_report import checklist_text, verdict_text
 from feasibility.result import Methods
 from feasibility.synthetic import make_latent_class_labels
 
@@ -272,6 +272,14 @@ def test_check_command_exits_1_and_report_says_nothing_to_learn(tmp_path, capsys
         result = run_pipeline(ds, curve_options=FAST_CURVES, fit_options={"n_bootstrap": 10})
     assert result["checklist"]["status"] == "fail"
     assert "nothing to learn" in render_html(result)
+    # no verdict pretends a comparison happened: before, 0 vs 0 gave "no detectable difference"
+    rec = result["recommendation"]
+    assert not rec["too_close_to_call"]
+    assert all(v["candidate"] is None for v in rec["per_metric"].values())
+    assert "nothing to learn and nothing was compared" in rec["reasons"][0]
+    headline = verdict_text(result).splitlines()[0]
+    assert headline.endswith("sigmoid (nothing was compared: only the default)")
+    assert "nothing was compared: only the default" in render_html(result)
 
 
 # -- 5. options checked before any model is trained -------------------------------------------

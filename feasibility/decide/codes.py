@@ -112,6 +112,7 @@ class VerdictCode(StrEnum):
     NO_SIZE = "no_size"  # no measured size at or below the bound and no fits
     NO_PAIRED_SIZE = "no_paired_size"  # no size with 2 runs of every formulation
     NO_FITTED_CURVES = "no_fitted_curves"
+    NO_LABEL_VARIES = "no_label_varies"  # every label constant: nothing to learn or compare
     BEYOND_HORIZON = "beyond_horizon"  # the target size is past the fits' validated horizon
 
 

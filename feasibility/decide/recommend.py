@@ -255,7 +255,19 @@ def _recommendation(profile, curves, fits, options: DecisionOptions) -> Recommen
     """Every metric's verdict, the notes (warned once each) and the headline."""
     raw_notes: list[Note] = []
     heads = head_bytes(profile, curves)
-    per_metric = {m: _compare_metric(curves, fits, m, options, heads, raw_notes) for m in METRICS}
+    counts = np.asarray(profile.label_counts)
+    if ((counts == 0) | (counts == profile.n_samples)).all():
+        # every head can only predict constants: the scores tie by construction, and a
+        # "no detectable difference" would suggest a comparison that never happened
+        reason = {"n_labels": int(counts.size), "n_samples": int(profile.n_samples)}
+        per_metric = {
+            m: _stays(m, Reason(VerdictCode.NO_LABEL_VARIES, {"metric": m, **reason}), close=False)
+            for m in METRICS
+        }
+    else:
+        per_metric = {
+            m: _compare_metric(curves, fits, m, options, heads, raw_notes) for m in METRICS
+        }
     notes: list[Note] = []
     for note in raw_notes:  # the same size note comes once per metric
         if note not in notes:

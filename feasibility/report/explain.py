@@ -207,6 +207,13 @@ def verdict_reason(verdict: Mapping, reason: Mapping) -> str:
             "untested on this data. Measure sigmoid too (--formulations "
             "sigmoid,powerset,pruned-powerset) to compare."
         )
+    if code == "no_label_varies":
+        return (
+            f"No label varies in this data (each of the {reason['n_labels']} is always 0 or "
+            f"always 1 in the {reason['n_samples']:,} samples), so there is nothing to learn "
+            f"and nothing was compared on {metric}; sigmoid is only the default. Check which "
+            "columns are the labels (--labels, --labels-last, --label-column)."
+        )
     if code == "no_candidate_curve":
         return f"No powerset or pruned-powerset curve was measured for {metric}, so sigmoid (the default) stays."
     why = {

@@ -65,7 +65,11 @@ def verdict_text(result: dict) -> str:
     name = terminal_safe(result.get("dataset", {}).get("name") or "")
     headline = rec["per_metric"][rec["metric"]]
     qualifier = (
-        " (no detectable difference: the cheaper default)" if rec["too_close_to_call"] else ""
+        " (no detectable difference: the cheaper default)"
+        if rec["too_close_to_call"]
+        else " (nothing was compared: only the default)"
+        if headline.get("candidate") is None
+        else ""
     )
     lines = [
         f"verdict{f' for {name}' if name else ''}: {rec['formulation']}{qualifier}",
