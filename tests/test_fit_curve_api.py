@@ -113,3 +113,21 @@ def test_sizes_past_the_horizon_are_flagged():
     assert "80,000, 1,000,000,000 beyond the validated horizon (16,000" in note_text(notes[0])
     within = fit_curve(SIZES, curve(), target_n=[16_000], n_bootstrap=0)
     assert not [note for note in within.notes if note.code == "target_beyond_horizon"]
+
+
+def test_a_loss_passed_as_a_score_is_named():
+    loss = 0.25 + 1.5 * SIZES**-0.5 + np.random.default_rng(1).normal(0.0, 0.005, (4, SIZES.size))
+    as_score = fit_curve(SIZES, loss, n_bootstrap=20)
+    notes = [note for note in as_score.notes if note.code == "falling"]
+    assert len(notes) == 1 and notes[0].values["higher_is_better"] is True
+    assert "pass higher_is_better=False" in note_text(notes[0])
+    assert "falling" not in [n.code for n in fit_curve(SIZES, loss, higher_is_better=False).notes]
+    accuracy = 1.0 - loss
+    as_loss = fit_curve(SIZES, accuracy, higher_is_better=False, n_bootstrap=20)
+    assert "loss rises" in note_text(next(n for n in as_loss.notes if n.code == "falling"))
+    assert "falling" not in [n.code for n in fit_curve(SIZES, accuracy, n_bootstrap=20).notes]
+
+
+def test_a_noisy_flat_curve_is_not_called_falling():
+    flat = 0.7 + np.random.default_rng(2).normal(0.0, 0.01, (4, SIZES.size))
+    assert "falling" not in [n.code for n in fit_curve(SIZES, flat, n_bootstrap=20).notes]

@@ -13,6 +13,7 @@ from dataclasses import replace
 from numbers import Real
 
 import numpy as np
+from scipy.stats import spearmanr
 from scipy.stats import t as student_t
 
 from .._validation import Interval, is_int, validate_params
@@ -25,6 +26,7 @@ from .models import CURVE_MODELS, DEFAULT_MODELS
 from .notes import FitNote, FitNoteCode
 from .options import FitOptions, check_fit_params
 from .results import CurveFit, _param_key
+from .status import MEANINGFUL_GAIN
 
 __all__ = ["fit_curve"]
 
@@ -164,6 +166,9 @@ def _one_run_noise(
     note = FitNote(FitNoteCode.ONE_RUN, {"n_sizes": int(sizes.size)})
     return replace(fit, noise_halfwidth=halfwidth, notes=(*fit.notes, note)), sd
 
+
+#: Rank correlation of the score with the size at or below which a curve "falls".
+FALLING_RANK_CORRELATION = -0.8
 
 _CURVE_CONSTRAINTS = {
     "higher_is_better": [bool],
@@ -310,7 +315,28 @@ def fit_curve(
         target_n=target_n,
         target=target,
     )
-    return _flag_beyond_horizon(fit, target_n)
+    return _flag_falling(_flag_beyond_horizon(fit, target_n))
+
+
+def _flag_falling(fit: CurveFit) -> CurveFit:
+    """``fit`` with a note when its measured score falls steadily as the data grows.
+
+    The models only rise (or stay flat), so such a curve is fitted flat at its end; the
+    usual cause is a loss passed with ``higher_is_better=True`` (or the reverse).
+    """
+    score = fit.observed if fit.higher_is_better else 1.0 - fit.observed
+    if score.size < 3:
+        return fit
+    falls = spearmanr(np.arange(score.size), score).statistic <= FALLING_RANK_CORRELATION
+    drop = float(score[0] - score[-1])
+    if not (falls and drop > max(fit.noise_halfwidth, MEANINGFUL_GAIN)):
+        return fit
+    values = {
+        "first": float(fit.observed[0]),
+        "last": float(fit.observed[-1]),
+        "higher_is_better": bool(fit.higher_is_better),
+    }
+    return replace(fit, notes=(*fit.notes, FitNote(FitNoteCode.FALLING, values)))
 
 
 def _flag_beyond_horizon(fit: CurveFit, target_n: list[int]) -> CurveFit:

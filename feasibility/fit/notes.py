@@ -35,6 +35,7 @@ class FitNoteCode(StrEnum):
     NO_SIZE = "no_size"  # nothing to fit
     FEW_BOOTSTRAP_REFITS = "few_bootstrap_refits"  # under 80% of the refits converged
     ONE_RUN = "one_run"  # no size has two runs: the noise is the scatter about the fit
+    FALLING = "falling"  # fit_curve's scores fall as the data grows (a loss passed as a score?)
     TARGET_BEYOND_HORIZON = "target_beyond_horizon"  # a target_n of fit_curve past it
     # the analytic sample sizes (Riley per label, Pate for the powerset)
     RILEY_CONSERVATIVE = "riley_conservative"  # conservative R^2 assumed for some labels

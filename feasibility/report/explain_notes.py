@@ -144,6 +144,13 @@ _CURVE_FIT_TEXTS: dict[str, Callable[[Mapping], str]] = {
         f"one run over {n['n_sizes']} sizes: its noise is its scatter about the fitted curve"
         + ("." if n["n_sizes"] >= 4 else "; with fewer than 4 sizes the intervals are unknown.")
     ),
+    FitNoteCode.FALLING: lambda n: (
+        f"the measured {'score falls' if n['higher_is_better'] else 'loss rises'} as the data "
+        f"grows ({n['first']:.3f} -> {n['last']:.3f}), and the curve models cannot follow that: "
+        f"the fit stays flat at the end. If "
+        f"{'lower' if n['higher_is_better'] else 'higher'} is better, pass "
+        f"higher_is_better={not n['higher_is_better']}."
+    ),
     FitNoteCode.TARGET_BEYOND_HORIZON: lambda n: (
         f"n = {', '.join(f'{size:,}' for size in n['sizes'])} beyond the validated horizon "
         f"({n['limit']:,}, 10x the largest training size): not validated, not for decisions."
