@@ -145,18 +145,18 @@ def analyze(
     """
     from .pipeline import run_analysis
 
-    dataset = _as_dataset(
-        data,
-        labels=labels,
-        label_column=label_column,
-        label_sep=label_sep,
-        missing_labels=missing_labels,
-        name=name,
-    )
     curve_options = _curve_options(curve_options, progress, estimator, param_grid)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
+            dataset = _as_dataset(
+                data,
+                labels=labels,
+                label_column=label_column,
+                label_sep=label_sep,
+                missing_labels=missing_labels,
+                name=name,
+            )
             result = run_analysis(
                 dataset,
                 profile_options=profile_options,
@@ -183,7 +183,7 @@ def _curve_options(curve_options, progress, estimator, param_grid) -> dict:
 
 
 def _show(caught: list[warnings.WarningMessage]) -> None:
-    """The analysis' notes as one line each (as the CLI prints them); other warnings as they were."""
+    """Feasibility notes as escaped one-liners (as the CLI says them); others as they were."""
     for message in caught:
         if issubclass(message.category, FeasibilityWarning):
             print(warning_line(message.message), file=sys.stderr)

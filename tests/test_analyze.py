@@ -234,6 +234,51 @@ def test_own_estimator_is_refused_in_one_line_when_it_cannot_be_a_head(data):
         feasibility.analyze((dataset.X, dataset.Y), estimator=Local())
 
 
+class _NanProba(_BinaryOnly):
+    """Fits anything and answers NaN probabilities."""
+
+    def fit(self, X, y):
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((X.shape[0], len(self.classes_)), np.nan)
+
+
+def test_own_estimator_failing_in_a_job_is_one_line_naming_where(data):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from feasibility.errors import ParameterError
+
+    dataset, *_ = data
+    xy = (dataset.X, dataset.Y)
+    # before: sklearn's own ValueError from inside a worker, 18 frames deep
+    with pytest.raises(ParameterError, match=r"KNeighborsClassifier failed on the \w+ head at"):
+        _analyze(xy, estimator=KNeighborsClassifier(n_neighbors=55))
+    with pytest.raises(ParameterError, match=r"LogisticRegression with \{'C': -1.0\} failed"):
+        _analyze(xy, estimator=LogisticRegression(), param_grid={"C": [-1.0]})
+    # before: "The 'param_grid' parameter does not fit the type"
+    with pytest.raises(ParameterError, match=r"an instance .*\(e\.g\. LogisticRegression\(\)\)"):
+        _analyze(xy, estimator=LogisticRegression)
+    # before: accepted, and every head scored alike into a verdict
+    with pytest.raises(ParameterError, match="_NanProba gave non-finite probabilities"):
+        _analyze(xy, estimator=_NanProba())
+
+
+def test_load_notes_of_analyze_are_escaped_one_liners(data, capsys):
+    dataset, *_ = data
+    X = np.array(dataset.X, dtype=float)
+    X[0, 0] = np.nan
+    # before: a Python warning with file and line, the dataset name's escape bytes raw
+    feasibility.analyze(
+        (X, dataset.Y), name="\x1b[2Jpwned", curve_options=CURVES, fit_options=FITS, progress=False
+    )
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "feasibility: warning: \\x1b[2Jpwned: imputed 1 missing" in err
+
+
 def test_a_pandas_index_repeated_names_and_categories_are_read_as_a_csv_would_be():
     frame = pd.DataFrame(
         {

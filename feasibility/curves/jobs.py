@@ -307,10 +307,17 @@ def run_job(X, Y: np.ndarray, task: Task, engine) -> dict:
         X_test = scaler.transform(X_test)
         Y_train, Y_test = Y[task.train_rows], Y[task.test_rows]
         fit_started = time.perf_counter()
-        fitted = _fit_formulation(engine, task, X_train, Y_train)
-        fit_seconds = time.perf_counter() - fit_started
-        predict_started = time.perf_counter()
-        Y_plain, decoded = fitted.model.predictions(X_test, fitted.thresholds)
+        try:
+            fitted = _fit_formulation(engine, task, X_train, Y_train)
+            fit_seconds = time.perf_counter() - fit_started
+            predict_started = time.perf_counter()
+            Y_plain, decoded = fitted.model.predictions(X_test, fitted.thresholds)
+        except Exception as error:
+            # a user's own estimator fails in its own words; say where, in one line
+            explain = getattr(engine, "job_error", None)
+            if explain is None:
+                raise
+            raise explain(error, task.formulation, task.size) from None
         predict_seconds = time.perf_counter() - predict_started
         scores_plain = _scores(Y_test, Y_plain)
         scores = scores_plain if decoded is None else metric_scores(Y_test, decoded)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import FeasibilityError, ParameterError
 from .sklearn_engine import EstimatorHead
 from .tuning import TunedFit, inner_folds
 
@@ -58,6 +58,11 @@ def check_estimator(estimator, param_grid=None) -> list[dict]:
     from sklearn.model_selection import ParameterGrid
 
     name = type(estimator).__name__
+    if isinstance(estimator, type):
+        raise ParameterError(
+            f"The 'estimator' parameter must be an instance of a scikit-learn classifier "
+            f"(e.g. {estimator.__name__}()); got the class {estimator.__name__}."
+        )
     if not hasattr(estimator, "fit") or not hasattr(estimator, "get_params"):
         raise ParameterError(
             f"The 'estimator' parameter must be a scikit-learn classifier; got a {name}."
@@ -149,6 +154,12 @@ def check_on_data(estimator, X) -> None:
             f"The 'estimator' {name} gave probabilities of shape {np.shape(proba)} for 3 "
             "classes; the powerset head needs one column per class."
         )
+    if not np.isfinite(np.asarray(proba, dtype=float)).all():
+        # NaN probabilities would score every head alike and yield a verdict about nothing
+        raise ParameterError(
+            f"The 'estimator' {name} gave non-finite probabilities (NaN or inf) on rows of "
+            "this data; the heads are compared on their probabilities."
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,6 +235,17 @@ class EstimatorEngine:
         """Return the JSON-safe settings."""
         return {"name": self.name, "estimator": repr(self.estimator), "grid": repr(self.param_grid)}
 
+    def job_error(self, error: Exception, formulation: str, train_size: int) -> Exception:
+        """The one-line error for a job whose head failed in the estimator's own code."""
+        if isinstance(error, FeasibilityError):
+            return error
+        return ParameterError(
+            f"The 'estimator' {type(self.estimator).__name__} failed on the {formulation} head "
+            f"at {train_size:,} training samples ({_first_line(error)}); the learning curves "
+            "train it on every training size, each split again into 3 inner folds: make it "
+            "work on small parts too."
+        )
+
     def _input(self, X):
         """``X`` as the estimator takes it: dense when it does not take sparse input."""
         return X.toarray() if self.dense and hasattr(X, "toarray") else X
@@ -237,7 +259,17 @@ class EstimatorEngine:
             # A powerset often has more classes than half its rows; that is the point of
             # the comparison, not a sign that y is a regression target.
             warnings.filterwarnings("ignore", message="The number of unique classes is greater")
-            return estimator.fit(X, y)
+            try:
+                return estimator.fit(X, y)
+            except Exception as error:  # the user's code: said in one line, with where
+                name = type(self.estimator).__name__
+                setting = f" with {params}" if params else ""
+                raise ParameterError(
+                    f"The 'estimator' {name}{setting} failed to fit {X.shape[0]} rows and "
+                    f"{len(np.unique(y))} classes ({_first_line(error)}); the learning "
+                    "curves train it on every training size, each split again into 3 inner "
+                    "folds: make it work on small parts too (or fix param_grid)."
+                ) from None
 
     def _search(self, X, y: np.ndarray, n_classes: int, seed: int, groups=None):
         """The parameters with the best out-of-fold log-likelihood, and those probabilities."""
