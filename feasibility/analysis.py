@@ -5,7 +5,7 @@
 ``(X, Y)`` -- loads it with the loaders' rules and one-line errors, and runs every stage
 (:func:`feasibility.run_analysis`). The :class:`Analysis` it returns holds the typed
 result, writes the report (``to_html``, ``to_json``) and shows it inline in Jupyter
-(``_repr_html_``).
+(``_repr_html_``). The README and ``docs/quickstart.ipynb`` show it at work.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from functools import cached_property
 from pathlib import Path
 
 from ._files import write_files_atomically
+from ._validation import StrOptions, validate_params
 from .dataset import MultilabelDataset
-from .errors import DatasetError, FeasibilityWarning
+from .errors import DatasetError, FeasibilityWarning, ParameterError
 from .io.frames import dataset_from_frame, is_frame
 from .report.terminal import warning_line
 from .result import AnalysisResult
@@ -34,6 +35,8 @@ INLINE_HEIGHT = 900
 
 def _as_dataset(data, *, labels, label_column, label_sep, missing_labels, name):
     """Whatever ``analyze`` was given, as a MultilabelDataset (or a one-line error)."""
+    accepted = {"missing_labels": [StrOptions({"error", "drop"})]}
+    validate_params({"missing_labels": missing_labels}, accepted, owner="analyze")
     if isinstance(data, MultilabelDataset):
         return data
     if isinstance(data, str | os.PathLike):
@@ -57,6 +60,11 @@ def _as_dataset(data, *, labels, label_column, label_sep, missing_labels, name):
             name=name or "dataframe",
         )
     if isinstance(data, tuple) and len(data) == 2:
+        if missing_labels != "error":
+            raise ParameterError(
+                "analyze((X, Y)): missing_labels='drop' is for a file or DataFrame; drop the "
+                "rows of X and Y whose labels are missing before passing the arrays."
+            )
         if labels is not None or label_column is not None:
             raise DatasetError(
                 "analyze((X, Y)): the labels are Y; labels= and label_column= are for a "
@@ -130,8 +138,6 @@ def analyze(
     **decision_options
         ``memory_budget`` and ``min_positives`` of :func:`feasibility.run_analysis`.
 
-    The README and ``docs/quickstart.ipynb`` show it at work.
-
     Returns
     -------
     Analysis
@@ -145,7 +151,8 @@ def analyze(
     """
     from .pipeline import run_analysis
 
-    curve_options = _curve_options(curve_options, progress, estimator, param_grid)
+    options = {"profile_options": profile_options, "fit_options": fit_options, **decision_options}
+    curve_options = _curve_options(curve_options, progress, estimator, param_grid, options)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -172,8 +179,23 @@ def analyze(
     return Analysis(result)
 
 
-def _curve_options(curve_options, progress, estimator, param_grid) -> dict:
-    """The learning curves' options with analyze's own: the progress bar and the estimator."""
+_DECISION_OPTIONS = ("memory_budget", "min_positives")
+
+
+def _curve_options(curve_options, progress, estimator, param_grid, others: dict) -> dict:
+    """The learning curves' options with analyze's own: the progress bar and the estimator.
+
+    Checks first what ``run_analysis`` would otherwise refuse with a bare ``TypeError``:
+    the option dicts' types and the names of the decision options.
+    """
+    for key, value in {"curve_options": curve_options, **others}.items():
+        if key.endswith("_options"):
+            validate_params({key: value}, {key: [None, dict]}, owner="analyze")
+        elif key not in _DECISION_OPTIONS:
+            raise ParameterError(
+                f"analyze got an unknown option {key!r}; its options are those of its "
+                f"signature and {', '.join(_DECISION_OPTIONS)}."
+            )
     curve_options = dict(curve_options or {})
     # shown only where someone watches (a terminal, a notebook): the curves' own rule
     curve_options.setdefault("progress", bool(progress))

@@ -309,6 +309,26 @@ def test_run_pipeline_checks_every_option_before_training(options, message, monk
 
 
 @pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        # before: TypeError "run_analysis() got an unexpected keyword argument 'foo'"
+        ({"foo": 1}, r"analyze got an unknown option 'foo'.*memory_budget, min_positives"),
+        # before: TypeError "cannot convert dictionary update sequence element #0"
+        ({"curve_options": [1]}, r"'curve_options' parameter of analyze must be None or a dict"),
+        ({"fit_options": "x"}, r"'fit_options' parameter of analyze"),
+        # before: accepted and ignored
+        ({"missing_labels": "zz"}, r"'missing_labels' parameter of analyze must be one of"),
+        ({"missing_labels": "drop"}, r"missing_labels='drop' is for a file or DataFrame"),
+    ],
+)
+def test_analyze_checks_its_own_options_before_training(options, message, monkeypatch):
+    monkeypatch.setattr("feasibility.pipeline.learning_curves", _no_training)
+    dataset = _small_dataset()
+    with pytest.raises(ParameterError, match=message):
+        feasibility.analyze((dataset.X, dataset.Y), progress=False, **options)
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["report", "flags", "--target", "2"],
