@@ -170,13 +170,20 @@ class AnalysisResult:
 
     @classmethod
     def from_dict(cls, data: dict) -> AnalysisResult:
-        """Rebuild the typed result from a report JSON (text keys are ignored)."""
+        """Rebuild the typed result from :meth:`to_dict` or a report JSON.
+
+        A report JSON's checklist and recommendation are read from its ``codes`` (their
+        written-out forms lose the codes); text keys are ignored.
+        """
+        codes = data.get("codes") or {}
         return cls(
             dataset=DatasetSummary.from_dict(data["dataset"]),
             profile=LabelProfile.from_dict(data["profile"]),
             curves=LearningCurves.from_dict(data["curves"]),
             fits=CurveFits.from_dict(data["fits"]),
-            checklist=Checklist.from_dict(data["checklist"]),
-            recommendation=Recommendation.from_dict(data["recommendation"]),
+            checklist=Checklist.from_dict(codes.get("checklist", data["checklist"])),
+            recommendation=Recommendation.from_dict(
+                codes.get("recommendation", data["recommendation"])
+            ),
             methods=Methods.from_dict(data["methods"]),
         )

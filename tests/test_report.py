@@ -50,7 +50,9 @@ def html(result):
 
 
 def test_run_pipeline_result_has_every_stage(result):
-    assert tuple(result) == RESULT_KEYS
+    # the stages' results, then the codes of the two parts written out in words
+    assert tuple(result) == (*RESULT_KEYS, "codes")
+    assert set(result["codes"]) == {"checklist", "recommendation"}
     json.dumps(result, allow_nan=False)
     assert result["dataset"]["n_samples"] == 240
     assert result["recommendation"]["metric"] == "f1_micro"
@@ -368,3 +370,15 @@ def test_the_stated_sizes_check_catches_a_wide_or_far_interval(result):
         fit["samples_needed"] = {"status": "reachable", "n": n}
         with pytest.raises(AssertionError):
             assert_sizes_only_where_the_data_can_tell(broken)
+
+
+def test_report_json_rebuilds_the_typed_result_whole(result, html):
+    # before: the written-out reasons, places, tests and checklist details were lost, so
+    # the rebuilt result had no reasons and render_html(rebuilt) raised a TypeError
+    from feasibility import AnalysisResult
+    from feasibility.report.result_json import report_json
+
+    rebuilt = AnalysisResult.from_dict(json.loads(json.dumps(result)))
+    assert len(rebuilt.recommendation.reasons) == len(result["recommendation"]["reasons"]) > 0
+    assert json.loads(json.dumps(report_json(rebuilt))) == json.loads(json.dumps(result))
+    assert render_html(rebuilt) == html

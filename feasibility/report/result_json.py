@@ -3,7 +3,8 @@
 Stages return numbers and codes; the JSON written beside every report also carries what
 the report says about them (the reasons, the checklist texts, head sizes in human units),
 so that scripts and ``feasibility render`` read one self-explaining file.
-``AnalysisResult.from_dict`` reads the numbers back and ignores the words.
+``codes`` keeps the checklist and recommendation as the stages returned them, so
+``AnalysisResult.from_dict`` rebuilds the typed result whole (it ignores the words).
 :func:`curves_json` is the smaller JSON of ``feasibility curves --json``.
 """
 
@@ -25,7 +26,13 @@ def report_json(result: AnalysisResult) -> dict:
     """
     data = result.to_dict()
     data["profile"] = profile_json(result.profile)
-    return annotate(data)
+    annotated = annotate(data)
+    # the two parts whose codes become words, as codes too: from_dict rebuilds them whole
+    annotated["codes"] = {
+        "checklist": result.checklist.to_dict(),
+        "recommendation": result.recommendation.to_dict(),
+    }
+    return annotated
 
 
 def curves_json(curves, fits) -> dict:
