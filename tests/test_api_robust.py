@@ -203,10 +203,13 @@ def test_stages_given_the_wrong_object_raise_the_package_error(call, message):
 
 def test_from_arrays_imputes_nan_and_inf_with_a_note():
     X = np.array([[1.0, np.nan], [np.inf, 2.0], [3.0, 4.0]])
-    with pytest.warns(FeasibilityWarning, match="imputed 2 missing or non-finite"):
+    with pytest.warns(FeasibilityWarning, match="imputed 2 missing, non-finite or beyond-float32"):
         ds = MultilabelDataset.from_arrays(X, [[0, 1], [1, 0], [1, 1]])
     assert np.isfinite(ds.X).all() and ds.X[0, 1] == 3.0 and ds.X[1, 0] == 2.0
     assert any("imputed 2" in str(note) for note in ds.notes)
+    # finite but beyond float32 (e.g. 1e39) counts too, and the note says so
+    with pytest.warns(FeasibilityWarning, match=r"beyond-float32 .*rescale"):
+        MultilabelDataset.from_arrays(np.array([[1e39], [1.0], [2.0]]), [[0, 1], [1, 0], [1, 1]])
 
 
 @pytest.mark.parametrize(

@@ -106,8 +106,9 @@ LOAD_NOTE_TEXTS: dict[str, Callable[[Mapping], str]] = {
         f"{_some(n)}"
     ),
     LoadNoteCode.IMPUTED: lambda n: (
-        f"imputed {n['n_values']} missing or non-finite feature value(s) in {n['n_columns']} "
-        f"column(s) with the column mean (e.g. {n['example']!r})"
+        f"imputed {n['n_values']} missing, non-finite or beyond-float32 feature value(s) in "
+        f"{n['n_columns']} column(s) with the column mean (e.g. {n['example']!r}); rescale "
+        f"a column of huge values"
     ),
     LoadNoteCode.STORED_SPARSE: lambda n: f"stored X as sparse: {n['density']:.1%} non-zeros",
 }
