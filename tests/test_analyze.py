@@ -266,6 +266,19 @@ def test_own_estimator_failing_in_a_job_is_one_line_naming_where(data):
         _analyze(xy, estimator=_NanProba())
 
 
+def test_the_packages_own_error_in_a_job_is_not_blamed_on_the_estimator(data, monkeypatch):
+    from sklearn.linear_model import LogisticRegression
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug of the package")
+
+    monkeypatch.setattr("feasibility.curves.jobs.choose_thresholds", broken)
+    dataset, *_ = data
+    with pytest.raises(ValueError, match="a bug of the package") as raised:
+        _analyze((dataset.X, dataset.Y), estimator=LogisticRegression())
+    assert "estimator" not in str(raised.value)
+
+
 def test_load_notes_of_analyze_are_escaped_one_liners(data, capsys):
     dataset, *_ = data
     X = np.array(dataset.X, dtype=float)

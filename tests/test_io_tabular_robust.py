@@ -332,6 +332,18 @@ def test_load_csv_label_column_partly_bracketed_is_still_text(tmp_path):
     path = write(tmp_path / "t.csv", "x,tags\n1,[a]|b\n2,b\n")
     ds = load(path, label_column="tags", label_sep="|")
     assert ds.label_names == ("[a]", "b")
+    # every cell bracketed, but "[x]|[y]" is two tags on the separator, not one list
+    path = write(tmp_path / "b.csv", "x,tags\n1,[x]|[y]\n2,[x]\n3,[y]\n")
+    assert load(path, label_column="tags", label_sep="|").label_names == ("[x]", "[y]")
+
+
+def test_load_csv_list_literals_with_an_empty_cell_keep_it_as_no_label(tmp_path):
+    # pandas writes a NaN in a list column as an empty field; before, that one cell made
+    # the column text again (and the --label-sep ',' hint gave labels like "['a'")
+    path = write(tmp_path / "l.csv", "x,tags\n1,\"['a', 'b']\"\n2,\"['b']\"\n3,\n4,[]\n")
+    ds = load(path, label_column="tags")
+    assert ds.label_names == ("a", "b")
+    assert _dense(ds.Y).tolist() == [[1, 1], [0, 1], [0, 0], [0, 0]]
 
 
 def test_load_binary_file_named_csv_is_refused_as_binary(tmp_path):
@@ -344,6 +356,12 @@ def test_load_binary_file_named_csv_is_refused_as_binary(tmp_path):
     zipped.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + b"x,a\n" * 20)
     with pytest.raises(DatasetError, match=r"z\.csv: holds binary data.*needs its suffix"):
         load(zipped, labels_last=1)
+
+
+def test_load_csv_separated_by_a_control_character_is_text(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_bytes(b"x\x1fa\x1fb\n1\x1f0\x1f1\n2\x1f1\x1f0\n3\x1f1\x1f1\n")
+    assert load(path, labels_last=2, separator="\x1f").label_names == ("a", "b")
 
 
 def test_load_utf16_csv_is_text_not_binary(tmp_path):

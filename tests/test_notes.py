@@ -72,7 +72,7 @@ EXAMPLES = {
     "one_size": {"formulation": "powerset", "metric": "coverage"},
     "no_size": {},
     "few_bootstrap_refits": {"n_converged": 10, "n_bootstrap": 200},
-    "one_run": {"n_sizes": 3},
+    "one_run": {"n_sizes": 3, "n_params": 4},
     "falling": {"first": 0.414, "last": 0.258, "higher_is_better": True},
     "target_beyond_horizon": {"sizes": [80000, 10**9], "limit": 8000},
     "riley_conservative": {

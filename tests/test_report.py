@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -382,3 +383,14 @@ def test_report_json_rebuilds_the_typed_result_whole(result, html):
     assert len(rebuilt.recommendation.reasons) == len(result["recommendation"]["reasons"]) > 0
     assert json.loads(json.dumps(report_json(rebuilt))) == json.loads(json.dumps(result))
     assert render_html(rebuilt) == html
+
+
+def test_render_reads_the_codes_so_a_hand_edited_word_cannot_change_the_page(result, tmp_path):
+    # before: the page was drawn from the words while from_dict read the codes, so one
+    # file could give two verdicts
+    _, json_path = write_report(result, tmp_path / "r.html")
+    data = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    real = data["recommendation"]["formulation"]
+    data["recommendation"]["formulation"] = "powerset" if real != "powerset" else "sigmoid"
+    Path(json_path).write_text(json.dumps(data), encoding="utf-8")
+    assert read_result(json_path)["recommendation"]["formulation"] == real

@@ -315,9 +315,10 @@ def run_job(X, Y: np.ndarray, task: Task, engine) -> dict:
         except Exception as error:
             # a user's own estimator fails in its own words; say where, in one line
             explain = getattr(engine, "job_error", None)
-            if explain is None:
+            said = error if explain is None else explain(error, task.formulation, task.size)
+            if said is error:
                 raise
-            raise explain(error, task.formulation, task.size) from None
+            raise said from error
         predict_seconds = time.perf_counter() - predict_started
         scores_plain = _scores(Y_test, Y_plain)
         scores = scores_plain if decoded is None else metric_scores(Y_test, decoded)

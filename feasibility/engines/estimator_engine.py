@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -196,6 +197,23 @@ def _positive(estimator, proba: np.ndarray) -> np.ndarray:
     return proba[:, classes.index(1)] if 1 in classes else np.zeros(len(proba))
 
 
+#: The modules that call into a user's estimator (this one; EstimatorHead's for predictions).
+_CALLERS = (Path(__file__).resolve(), Path(__file__).resolve().with_name("sklearn_engine.py"))
+
+
+def _raised_below_us(error: Exception) -> bool:
+    """Whether the error was raised outside the package, called from a module that calls
+    the user's estimator (the last package frame of its traceback is one of ``_CALLERS``)."""
+    package = Path(__file__).resolve().parents[1]
+    frames = []
+    traceback = error.__traceback__
+    while traceback is not None:
+        frames.append(Path(traceback.tb_frame.f_code.co_filename).resolve())
+        traceback = traceback.tb_next
+    ours = [i for i, name in enumerate(frames) if name.is_relative_to(package)]
+    return bool(ours) and frames[ours[-1]] in _CALLERS and ours[-1] < len(frames) - 1
+
+
 class EstimatorEngine:
     """Train both heads from clones of a scikit-learn classifier.
 
@@ -236,8 +254,12 @@ class EstimatorEngine:
         return {"name": self.name, "estimator": repr(self.estimator), "grid": repr(self.param_grid)}
 
     def job_error(self, error: Exception, formulation: str, train_size: int) -> Exception:
-        """The one-line error for a job whose head failed in the estimator's own code."""
-        if isinstance(error, FeasibilityError):
+        """The one-line error for a job whose head failed in the estimator's own code.
+
+        Only an error raised below this module's calls into the estimator is the
+        estimator's; any other (the package's own, or out of memory) is returned as is.
+        """
+        if isinstance(error, FeasibilityError | MemoryError) or not _raised_below_us(error):
             return error
         return ParameterError(
             f"The 'estimator' {type(self.estimator).__name__} failed on the {formulation} head "

@@ -152,18 +152,24 @@ def _fit_curve(
 def _one_run_noise(
     fit: CurveFit, observed_score: np.ndarray, confidence: float
 ) -> tuple[CurveFit, float]:
-    """A one-run curve with its noise from the residuals about the fit (NaN with < 4 sizes).
+    """A one-run curve with its noise from the residuals about the fit.
 
-    The residuals' degrees of freedom are the sizes less 3 (the fewest parameters of a
-    model with a backtest), so a curve the models pass through exactly has none and its
-    intervals stay NaN: a single run says nothing about how far a new one may land.
+    The residuals' degrees of freedom are the sizes less the parameters of the largest
+    model in the average, so a curve the models can pass through exactly has none and its
+    intervals stay NaN: a single run then says nothing about how far a new one may land.
+    A new run's value also carries the fit's own error at that size, about ``p / m`` of
+    the noise variance on average over the ``m`` sizes (the mean leverage), hence the
+    ``sqrt(1 + p / m)``.
     """
     sizes = fit.train_sizes
-    df = sizes.size - 3
+    used = [name for name, weight in (fit.weights or {fit.model: 1.0}).items() if weight > 0]
+    n_params = max((len(CURVE_MODELS[name].param_names) for name in used), default=1)
+    df = sizes.size - n_params
     residuals = fit.predict_score(sizes) - observed_score
     sd = math.sqrt(float(np.sum(residuals**2)) / df) if df >= 1 else math.nan
-    halfwidth = float(student_t.ppf(0.5 + confidence / 2.0, df)) * sd if df >= 1 else math.nan
-    note = FitNote(FitNoteCode.ONE_RUN, {"n_sizes": int(sizes.size)})
+    widen = math.sqrt(1.0 + n_params / sizes.size)
+    halfwidth = float(student_t.ppf(0.5 + confidence / 2.0, max(df, 1))) * sd * widen
+    note = FitNote(FitNoteCode.ONE_RUN, {"n_sizes": int(sizes.size), "n_params": n_params})
     return replace(fit, noise_halfwidth=halfwidth, notes=(*fit.notes, note)), sd
 
 
@@ -196,9 +202,10 @@ def _checked_curve(train_sizes, scores, max_train_size) -> tuple[np.ndarray, np.
             raise invalid_parameter(name, owner, "a numeric array", _shown(value)) from None
     sizes, values = arrays["train_sizes"], np.atleast_2d(arrays["scores"])
     whole = sizes.ndim == 1 and np.isfinite(sizes).all() and (sizes == np.round(sizes)).all()
-    if not (whole and sizes.size and sizes.min() >= 1 and (np.diff(sizes) > 0).all()):
+    sane = whole and sizes.size and 1 <= sizes.min() and sizes.max() <= 1e18
+    if not (sane and (np.diff(sizes) > 0).all()):
         expected = (
-            "a non-empty 1-D array of increasing whole numbers >= 1 (training samples; "
+            "a non-empty 1-D array of increasing whole numbers in [1, 1e18] (training samples; "
             "sort the columns of scores with them)"
         )
         raise invalid_parameter("train_sizes", owner, expected, _shown(train_sizes))
@@ -329,7 +336,8 @@ def _flag_falling(fit: CurveFit) -> CurveFit:
         return fit
     falls = spearmanr(np.arange(score.size), score).statistic <= FALLING_RANK_CORRELATION
     drop = float(score[0] - score[-1])
-    if not (falls and drop > max(fit.noise_halfwidth, MEANINGFUL_GAIN)):
+    noise = fit.noise_halfwidth if math.isfinite(fit.noise_halfwidth) else 0.0
+    if not (falls and drop > max(noise, MEANINGFUL_GAIN)):
         return fit
     values = {
         "first": float(fit.observed[0]),

@@ -269,11 +269,12 @@ _BINARY_BYTES = bytes(set(range(32)) - set(b"\t\n\r\f\x0b\x1b"))
 BINARY_SHARE = 0.01
 
 
-def refuse_binary(text: bytes, where: str, block: int = 65536) -> None:
+def refuse_binary(text: bytes, where: str, separator: str = ",", block: int = 65536) -> None:
     """Raise a DatasetError when a file's (UTF-8) content is binary data, not a text table.
 
     Checked on the first ``block`` bytes after :func:`to_utf8` (so UTF-16 text, whose NUL
-    bytes are gone by then, passes): any NUL, or more than ``BINARY_SHARE`` control bytes.
+    bytes are gone by then, passes): any NUL, or more than ``BINARY_SHARE`` control bytes
+    other than the field ``separator`` (a file may be separated by, e.g., ``\\x1f``).
 
     Examples
     --------
@@ -284,9 +285,10 @@ def refuse_binary(text: bytes, where: str, block: int = 65536) -> None:
     feasibility.errors.DatasetError: t.csv: holds binary data, not text (byte 2 is 0x03); is it the right file? A compressed file needs its suffix (.gz, .bz2 or .xz).
     """
     head = text[:block]
-    controls = head.translate(None, delete=bytes(set(range(256)) - set(_BINARY_BYTES)))
+    binary = set(_BINARY_BYTES) - set(separator.encode("utf-8"))
+    controls = head.translate(None, delete=bytes(set(range(256)) - binary))
     if b"\x00" in head or len(controls) > BINARY_SHARE * max(len(head), 1):
-        position = next(i for i, byte in enumerate(head) if byte in _BINARY_BYTES)
+        position = next(i for i, byte in enumerate(head) if byte in binary or byte == 0)
         raise DatasetError(
             f"{where}: holds binary data, not text (byte {position} is 0x{head[position]:02X}); "
             f"is it the right file? A compressed file needs its suffix (.gz, .bz2 or .xz)."

@@ -67,17 +67,24 @@ def _list_literals(cells: pl.Series) -> pl.Series | None:
     ``['a', 'b']`` (a pandas list column written by ``to_csv``), ``["a", "b"]`` (JSON) or
     ``[a, b]``; read with :func:`ast.literal_eval`, which evaluates literals only, never code.
     """
-    present = cells.drop_nulls()
+    # an empty cell is an empty labelset (pandas writes a NaN list as nothing)
+    present = cells.drop_nulls().filter(cells.drop_nulls() != "")
     if present.len() == 0 or not (
         present.str.starts_with("[").all() and present.str.ends_with("]").all()
     ):
         return None
-    parsed = [None if cell is None else _list_literal(cell) for cell in cells.to_list()]
+    parsed = []
+    for cell in cells.to_list():
+        names = None if cell is None else [] if cell == "" else _list_literal(cell)
+        if names is False:
+            return None  # e.g. "[a]|[b]": brackets inside, so text for --label-sep
+        parsed.append(names)
     return pl.Series(cells.name, parsed, dtype=pl.List(pl.String))
 
 
-def _list_literal(cell: str) -> list[str]:
-    """One bracketed cell's names: a Python or JSON list of names, else split on commas."""
+def _list_literal(cell: str) -> list[str] | bool:
+    """One bracketed cell's names: a Python or JSON list of names, or split on commas when
+    there is no other bracket inside ("[a, b]"); False when it is not one list."""
     try:
         value = ast.literal_eval(cell)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -86,8 +93,10 @@ def _list_literal(cell: str) -> list[str]:
         isinstance(v, str | int) and not isinstance(v, bool) for v in value
     ):
         return [str(v) for v in value]
-    # unquoted, as in "[a, b]": the pieces between the commas, without quotes
-    pieces = (piece.strip().strip("'\"").strip() for piece in cell[1:-1].split(","))
+    inner = cell[1:-1]
+    if "[" in inner or "]" in inner:
+        return False
+    pieces = (piece.strip().strip("'\"").strip() for piece in inner.split(","))
     return [piece for piece in pieces if piece]
 
 

@@ -214,7 +214,7 @@ def read_table(
     where = str(path)
     if fmt not in PARQUET_SUFFIXES:
         data, encoding_notes = to_utf8(data, where)  # UTF-16, Latin-1 or a BOM: UTF-8 now
-        refuse_binary(data, where)
+        refuse_binary(data, where, separator)
         table = _read_delimited(data, where, fmt, separator, text_columns)
         return Table(table.frame, table.header, table.line_of_row, (*encoding_notes, *table.notes))
     try:

@@ -142,7 +142,12 @@ _CURVE_FIT_TEXTS: dict[str, Callable[[Mapping], str]] = {
     FitNoteCode.NO_SIZE: lambda n: "no measured size: nothing to fit.",
     FitNoteCode.ONE_RUN: lambda n: (
         f"one run over {n['n_sizes']} sizes: its noise is its scatter about the fitted curve"
-        + ("." if n["n_sizes"] >= 4 else "; with fewer than 4 sizes the intervals are unknown.")
+        + (
+            "."
+            if n["n_sizes"] > n.get("n_params", 3)
+            else f"; with no more sizes than the model's {n.get('n_params', 3)} parameters "
+            "the intervals are unknown."
+        )
     ),
     FitNoteCode.FALLING: lambda n: (
         f"the measured {'score falls' if n['higher_is_better'] else 'loss rises'} as the data "

@@ -276,7 +276,13 @@ def read_result(json_path: str | os.PathLike) -> dict:
         _check_result(result)
     except DatasetError as error:
         raise DatasetError(f"{path}: {error}") from None
-    rebuild_result(result, where=str(path))
+    rebuilt = rebuild_result(result, where=str(path))
+    if "codes" in result:
+        # the words are written from the codes: re-derive them, so that a hand edit of one
+        # cannot make the page say what the rebuilt result does not
+        from .result_json import report_json
+
+        return report_json(rebuilt)
     return result
 
 
