@@ -245,6 +245,18 @@ class _NanProba(_BinaryOnly):
         return np.full((X.shape[0], len(self.classes_)), np.nan)
 
 
+class _NanWhenLarge(_NanProba):
+    """Sensible probabilities on the first 60 rows (the pre-check), NaN when fitted on more."""
+
+    def fit(self, X, y):
+        self.n_fit_ = X.shape[0]
+        return super().fit(X, y)
+
+    def predict_proba(self, X):
+        uniform = np.full((X.shape[0], len(self.classes_)), 1.0 / len(self.classes_))
+        return super().predict_proba(X) if self.n_fit_ > 60 else uniform
+
+
 def test_own_estimator_failing_in_a_job_is_one_line_naming_where(data):
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
@@ -264,6 +276,9 @@ def test_own_estimator_failing_in_a_job_is_one_line_naming_where(data):
     # before: accepted, and every head scored alike into a verdict
     with pytest.raises(ParameterError, match="_NanProba gave non-finite probabilities"):
         _analyze(xy, estimator=_NanProba())
+    # NaN only past the pre-check's rows: caught in the job, not scored into a verdict
+    with pytest.raises(ParameterError, match=r"_NanWhenLarge gave non-finite .* on \d+ training"):
+        _analyze(xy, estimator=_NanWhenLarge())
 
 
 def test_the_packages_own_error_in_a_job_is_not_blamed_on_the_estimator(data, monkeypatch):

@@ -306,6 +306,13 @@ class EstimatorEngine:
                     continue
                 fitted = self._fit(params, X[train], y[train], seed)
                 proba[np.ix_(valid, fitted.classes_.astype(int))] = fitted.predict_proba(X[valid])
+            if not np.isfinite(proba).all():
+                # at this size, not only on the first rows check_on_data tried
+                raise ParameterError(
+                    f"The 'estimator' {type(self.estimator).__name__} gave non-finite "
+                    f"probabilities (NaN or inf) on {len(y)} training rows; the heads are "
+                    "compared on their probabilities."
+                )
             loglik = float(np.mean(np.log(np.clip(proba[np.arange(len(y)), y], _EPS, 1.0))))
             if best is None or loglik > best[0]:
                 best = (loglik, params, proba)
