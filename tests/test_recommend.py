@@ -44,6 +44,7 @@ from feasibility.report.explain import (
     place_text,
     recommendation_json,
 )
+from feasibility.report.text_report import verdict_text
 
 N_SAMPLES = 100
 SIZES = np.array([20, 40, 80])
@@ -260,6 +261,10 @@ def test_recommend_draws_no_verdict_beyond_the_horizon(toy_profile):
     assert verdict.reason.values == {"metric": "f1_micro", "train_size": 801, "limit": 800}
     text = _json(rec)["per_metric"]["f1_micro"]["reason"]
     assert "beyond the validated horizon (800" in text and "sigmoid (the default) stays" in text
+    # nothing was compared, which is not a tie: before, "no detectable difference"
+    assert not verdict.too_close_to_call and not rec.too_close_to_call
+    headline = verdict_text(_json(rec)).splitlines()[0]
+    assert headline == "verdict: sigmoid (nothing was compared: only the default)"
 
 
 def test_recommend_to_dict_is_json_with_documented_keys(toy_profile):

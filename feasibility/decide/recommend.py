@@ -64,7 +64,8 @@ def _compare_metric(
         )
     where = plan(curves, fits, ["sigmoid", *available], metric, options.target_n)
     if isinstance(where, Reason):
-        return _stays(metric, where, close=True)
+        # nothing measured or fitted could be compared: not a tie, no comparison at all
+        return _stays(metric, where, close=False)
     if where.note is not None:
         notes.append(where.note)
     setting = Setting(
@@ -83,7 +84,7 @@ def _compare_metric(
             Reason(
                 VerdictCode.NO_FITTED_CURVES, {"metric": metric, "train_size": where.train_size}
             ),
-            close=True,
+            close=False,
             place=where.place,
         )
     verdict = _decide(metric, comparisons, options.memory_budget, where.place)

@@ -28,9 +28,9 @@ td.num{text-align:right}.close{color:#777}.err{color:#a00}
 {% if row.error %}<td colspan="{{ 5 + metrics|length }}" class="err">{{ row.error }}</td>{% else %}
 <td class="num">{{ "{:,}".format(row.n_samples) }}</td><td class="num">{{ row.n_labels }}</td>
 <td class="num">{{ "{:,}".format(row.n_labelsets) }}</td>
-<td><b>{{ row.formulation }}</b>{% if row.too_close %} <span class="close">~</span>{% endif %} ({{ row.metric }})</td>
+<td><b>{{ row.formulation }}</b>{{ mark(row.per_metric.get(row.metric)) }} ({{ row.metric }})</td>
 {% for metric in metrics %}{% set verdict = row.per_metric.get(metric) %}
-<td>{% if verdict %}{{ verdict.formulation }}{% if verdict.too_close_to_call %} <span class="close">~</span>{% endif %}{% endif %}</td>
+<td>{% if verdict %}{{ verdict.formulation }}{{ mark(verdict) }}{% endif %}</td>
 {% endfor %}<td>{{ row.checklist }}</td>{% endif %}
 </tr>{% endfor %}
 </table></body></html>
@@ -65,9 +65,27 @@ def error_row(name: str, message: str) -> dict:
     return {"name": name, "href": None, "error": message}
 
 
+def verdict_mark(verdict: dict | None) -> str:
+    """`` ~`` for no detectable difference, `` (none compared)`` when nothing was compared.
+
+    Examples
+    --------
+    >>> verdict_mark({"too_close_to_call": True, "candidate": "powerset"})
+    ' ~'
+    >>> verdict_mark({"too_close_to_call": False, "candidate": None})
+    ' (none compared)'
+    """
+    if not verdict:
+        return ""
+    if verdict.get("too_close_to_call"):
+        return " ~"
+    return " (none compared)" if verdict.get("candidate") is None else ""
+
+
 def render_index(rows: list[dict]) -> str:
     """Return the index page HTML (every name escaped)."""
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.globals["mark"] = verdict_mark
     return environment.from_string(_TEMPLATE).render(rows=rows, metrics=METRICS)
 
 
@@ -80,13 +98,10 @@ def index_markdown(rows: list[dict]) -> str:
             lines.append(f"| {row['name']} | {row['error']} |" + " |" * (3 + len(METRICS)))
             continue
         cells = [
-            f"{v['formulation']}{' ~' if v['too_close_to_call'] else ''}"
-            for v in (
-                row["per_metric"].get(metric, {"formulation": "", "too_close_to_call": False})
-                for metric in METRICS
-            )
+            f"{v['formulation']}{verdict_mark(v)}"
+            for v in (row["per_metric"].get(metric, {"formulation": ""}) for metric in METRICS)
         ]
-        headline = f"**{row['formulation']}**{' ~' if row['too_close'] else ''}"
+        headline = f"**{row['formulation']}**{verdict_mark(row['per_metric'].get(row['metric']))}"
         lines.append(
             f"| {row['name']} | {row['n_samples']:,} | {row['n_labels']} | {row['n_labelsets']:,} | "
             f"{headline} | " + " | ".join(cells) + " |"
