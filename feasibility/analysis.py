@@ -33,34 +33,25 @@ __all__ = ["Analysis", "analyze"]
 INLINE_HEIGHT = 900
 
 
-def _as_dataset(data, *, labels, label_column, label_sep, missing_labels, name):
-    """Whatever ``analyze`` was given, as a MultilabelDataset (or a one-line error)."""
+def _as_dataset(data, name: str | None, **reading):
+    """Whatever ``analyze`` was given, as a MultilabelDataset (or a one-line error).
+
+    ``reading`` is how a file or DataFrame names its labels: ``labels``, ``label_column``,
+    ``label_sep`` and ``missing_labels``, passed on to the loaders as they are.
+    """
     accepted = {"missing_labels": [StrOptions({"error", "drop"})]}
-    validate_params({"missing_labels": missing_labels}, accepted, owner="analyze")
+    validate_params({"missing_labels": reading["missing_labels"]}, accepted, owner="analyze")
     if isinstance(data, MultilabelDataset):
         return data
     if isinstance(data, str | os.PathLike):
         from .io import load
 
-        return load(
-            data,
-            labels=labels,
-            label_column=label_column,
-            label_sep=label_sep,
-            missing_labels=missing_labels,
-            name=name,
-        )
+        return load(data, name=name, **reading)
     if is_frame(data):
-        return dataset_from_frame(
-            data,
-            labels=labels,
-            label_column=label_column,
-            label_sep=label_sep,
-            missing_labels=missing_labels,
-            name=name or "dataframe",
-        )
+        return dataset_from_frame(data, name=name or "dataframe", **reading)
     if isinstance(data, tuple) and len(data) == 2:
-        if missing_labels != "error":
+        labels, label_column = reading["labels"], reading["label_column"]
+        if reading["missing_labels"] != "error":
             raise ParameterError(
                 "analyze((X, Y)): missing_labels='drop' is for a file or DataFrame; drop the "
                 "rows of X and Y whose labels are missing before passing the arrays."
@@ -151,18 +142,18 @@ def analyze(
     """
     from .pipeline import run_analysis
 
-    options = {"profile_options": profile_options, "fit_options": fit_options, **decision_options}
-    curve_options = _curve_options(curve_options, progress, estimator, param_grid, options)
+    _check_options(curve_options, profile_options, fit_options, decision_options)
+    curve_options = _curve_options(curve_options, progress, estimator, param_grid)
     caught: list[warnings.WarningMessage] = []
     try:
         with warnings.catch_warnings(record=True) as caught:
             dataset = _as_dataset(
                 data,
+                name,
                 labels=labels,
                 label_column=label_column,
                 label_sep=label_sep,
                 missing_labels=missing_labels,
-                name=name,
             )
             result = run_analysis(
                 dataset,
@@ -182,20 +173,25 @@ def analyze(
 _DECISION_OPTIONS = ("memory_budget", "min_positives")
 
 
-def _curve_options(curve_options, progress, estimator, param_grid, others: dict) -> dict:
-    """The learning curves' options with analyze's own: the progress bar and the estimator.
-
-    Checks first what ``run_analysis`` would otherwise refuse with a bare ``TypeError``:
-    the option dicts' types and the names of the decision options.
-    """
-    for key, value in {"curve_options": curve_options, **others}.items():
-        if key.endswith("_options"):
-            validate_params({key: value}, {key: [None, dict]}, owner="analyze")
-        elif key not in _DECISION_OPTIONS:
+def _check_options(curve_options, profile_options, fit_options, decision_options) -> None:
+    """Refuse what ``run_analysis`` would otherwise refuse with a bare ``TypeError``: an
+    option dict of another type, or a decision option it does not have."""
+    dicts = {
+        "curve_options": curve_options,
+        "profile_options": profile_options,
+        "fit_options": fit_options,
+    }
+    validate_params(dicts, dict.fromkeys(dicts, [None, dict]), owner="analyze")
+    for key in decision_options:
+        if key not in _DECISION_OPTIONS:
             raise ParameterError(
                 f"analyze got an unknown option {key!r}; its options are those of its "
                 f"signature and {', '.join(_DECISION_OPTIONS)}."
             )
+
+
+def _curve_options(curve_options, progress, estimator, param_grid) -> dict:
+    """The learning curves' options with analyze's own: the progress bar and the estimator."""
     curve_options = dict(curve_options or {})
     # shown only where someone watches (a terminal, a notebook): the curves' own rule
     curve_options.setdefault("progress", bool(progress))

@@ -31,14 +31,13 @@ from .tuning import tuning_summary
 __all__ = ["recommend"]
 
 
-def _stays(
-    metric: str, reason: Reason, *, close: bool, place: Place | None = None
-) -> MetricVerdict:
-    """Sigmoid, the default, stays: nothing (or nothing usable) was compared."""
+def _stays(metric: str, reason: Reason, *, place: Place | None = None) -> MetricVerdict:
+    """Sigmoid, the default, stays: nothing (or nothing usable) was compared, which is not
+    a tie, so not "too close to call"."""
     return MetricVerdict(
         metric=metric,
         formulation="sigmoid",
-        too_close_to_call=close,
+        too_close_to_call=False,
         lower_is_better=metric in LOSS_METRICS,
         deciding=None,
         comparisons={},
@@ -53,19 +52,14 @@ def _compare_metric(
     if "sigmoid" not in curves.curves or metric not in curves.curves["sigmoid"].scores:
         measured = [name for name in curves.curves if metric in curves.curves[name].scores]
         return _stays(
-            metric,
-            Reason(VerdictCode.NO_SIGMOID_CURVE, {"metric": metric, "measured": measured}),
-            close=False,
+            metric, Reason(VerdictCode.NO_SIGMOID_CURVE, {"metric": metric, "measured": measured})
         )
     available = [c for c in CANDIDATES if c in curves.curves and metric in curves.curves[c].scores]
     if not available:
-        return _stays(
-            metric, Reason(VerdictCode.NO_CANDIDATE_CURVE, {"metric": metric}), close=False
-        )
+        return _stays(metric, Reason(VerdictCode.NO_CANDIDATE_CURVE, {"metric": metric}))
     where = plan(curves, fits, ["sigmoid", *available], metric, options.target_n)
     if isinstance(where, Reason):
-        # nothing measured or fitted could be compared: not a tie, no comparison at all
-        return _stays(metric, where, close=False)
+        return _stays(metric, where)
     if where.note is not None:
         notes.append(where.note)
     setting = Setting(
@@ -84,7 +78,6 @@ def _compare_metric(
             Reason(
                 VerdictCode.NO_FITTED_CURVES, {"metric": metric, "train_size": where.train_size}
             ),
-            close=False,
             place=where.place,
         )
     verdict = _decide(metric, comparisons, options.memory_budget, where.place)
@@ -262,7 +255,7 @@ def _recommendation(profile, curves, fits, options: DecisionOptions) -> Recommen
         # "no detectable difference" would suggest a comparison that never happened
         reason = {"n_labels": int(counts.size), "n_samples": int(profile.n_samples)}
         per_metric = {
-            m: _stays(m, Reason(VerdictCode.NO_LABEL_VARIES, {"metric": m, **reason}), close=False)
+            m: _stays(m, Reason(VerdictCode.NO_LABEL_VARIES, {"metric": m, **reason}))
             for m in METRICS
         }
     else:

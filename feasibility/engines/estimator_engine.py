@@ -127,6 +127,23 @@ def accepts_sparse(estimator) -> bool:
         return False
 
 
+#: What to do about an estimator that fails on part of the data (said after its error).
+_SMALL_PARTS = (
+    f"the learning curves train it on every training size, each split again into "
+    f"{INNER_FOLDS} inner folds: make it work on small parts too"
+)
+
+
+def _refuse_non_finite(name: str, proba, rows: str) -> None:
+    """Refuse NaN or infinite probabilities: they would score every head alike, and the
+    verdict would be about nothing."""
+    if not np.isfinite(np.asarray(proba, dtype=float)).all():
+        raise ParameterError(
+            f"The 'estimator' {name} gave non-finite probabilities (NaN or inf) on {rows}; "
+            "the heads are compared on their probabilities."
+        )
+
+
 def check_on_data(estimator, X) -> None:
     """Refuse, in one line, an estimator that cannot fit a 3-class problem on rows of ``X``.
 
@@ -155,12 +172,7 @@ def check_on_data(estimator, X) -> None:
             f"The 'estimator' {name} gave probabilities of shape {np.shape(proba)} for 3 "
             "classes; the powerset head needs one column per class."
         )
-    if not np.isfinite(np.asarray(proba, dtype=float)).all():
-        # NaN probabilities would score every head alike and yield a verdict about nothing
-        raise ParameterError(
-            f"The 'estimator' {name} gave non-finite probabilities (NaN or inf) on rows of "
-            "this data; the heads are compared on their probabilities."
-        )
+    _refuse_non_finite(name, proba, "rows of this data")
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,9 +275,7 @@ class EstimatorEngine:
             return error
         return ParameterError(
             f"The 'estimator' {type(self.estimator).__name__} failed on the {formulation} head "
-            f"at {train_size:,} training samples ({_first_line(error)}); the learning curves "
-            "train it on every training size, each split again into 3 inner folds: make it "
-            "work on small parts too."
+            f"at {train_size:,} training samples ({_first_line(error)}); {_SMALL_PARTS}."
         )
 
     def _input(self, X):
@@ -288,9 +298,8 @@ class EstimatorEngine:
                 setting = f" with {params}" if params else ""
                 raise ParameterError(
                     f"The 'estimator' {name}{setting} failed to fit {X.shape[0]} rows and "
-                    f"{len(np.unique(y))} classes ({_first_line(error)}); the learning "
-                    "curves train it on every training size, each split again into 3 inner "
-                    "folds: make it work on small parts too (or fix param_grid)."
+                    f"{len(np.unique(y))} classes ({_first_line(error)}); {_SMALL_PARTS} "
+                    "(or fix param_grid)."
                 ) from None
 
     def _search(self, X, y: np.ndarray, n_classes: int, seed: int, groups=None):
@@ -306,13 +315,8 @@ class EstimatorEngine:
                     continue
                 fitted = self._fit(params, X[train], y[train], seed)
                 proba[np.ix_(valid, fitted.classes_.astype(int))] = fitted.predict_proba(X[valid])
-            if not np.isfinite(proba).all():
-                # at this size, not only on the first rows check_on_data tried
-                raise ParameterError(
-                    f"The 'estimator' {type(self.estimator).__name__} gave non-finite "
-                    f"probabilities (NaN or inf) on {len(y)} training rows; the heads are "
-                    "compared on their probabilities."
-                )
+            # at every size, not only on the first rows check_on_data tried
+            _refuse_non_finite(type(self.estimator).__name__, proba, f"{len(y)} training rows")
             loglik = float(np.mean(np.log(np.clip(proba[np.arange(len(y)), y], _EPS, 1.0))))
             if best is None or loglik > best[0]:
                 best = (loglik, params, proba)

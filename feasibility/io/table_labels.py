@@ -140,15 +140,13 @@ def labels_from_list_column(
     """
     name = series.name
     notes: list[LoadNote] = []
-    if (
-        series.dtype == pl.String
-        and (literals := _list_literals(_label_cells(series, from_csv=from_csv))) is not None
-    ):
+    cells = _label_cells(series, from_csv=from_csv) if series.dtype == pl.String else None
+    literals = None if cells is None else _list_literals(cells)
+    if literals is not None:
         lists = literals
         convention = f"list literals in label column {name!r}"
         drop_empty_names = False
-    elif series.dtype == pl.String:
-        cells = _label_cells(series, from_csv=from_csv)
+    elif cells is not None:
         lists, notes = _split_tags(cells, label_sep, where=where)
         convention = f"label column {name!r} split on {label_sep!r}"
         drop_empty_names = True  # "a||b" and "a|" leave an empty piece, not an empty name
